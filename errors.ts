@@ -1,0 +1,283 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+/**
+ * The errors of `@aio/tasks`: {@linkcode CancelledError}, {@linkcode TimeoutError},
+ * {@linkcode InvalidStateError} and {@linkcode ExceptionGroup}.
+ *
+ * The first three are `DOMException`s, so code that already understands the web platform's
+ * `"AbortError"` and `"TimeoutError"` (fetch, streams, `AbortSignal.timeout()`) understands them
+ * too. All four are `instanceof Error`.
+ *
+ * @example Telling a cancellation from a failure
+ * ```ts
+ * import { CancelledError, createTask } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * const task = createTask((signal) => new Promise((_, reject) => {
+ *   signal.addEventListener("abort", () => reject(signal.reason));
+ * }));
+ * task.cancel("no longer needed");
+ * await assert.rejects(task, CancelledError);
+ * assert.equal(task.cancelled(), true);
+ * ```
+ *
+ * @module
+ */
+
+/** Options shared by the error constructors. */
+export interface ErrorOptions {
+  /** The error or value that caused this one. */
+  cause?: unknown;
+}
+
+function setCause(error: Error, options: ErrorOptions | undefined): void {
+  if (options !== undefined && "cause" in options) {
+    Object.defineProperty(error, "cause", {
+      value: options.cause,
+      writable: true,
+      configurable: true,
+    });
+  }
+}
+
+/**
+ * The reason a task's signal is aborted with, and what awaiting a cancelled task rejects with:
+ * asyncio's `CancelledError`.
+ *
+ * It is a `DOMException` named `"AbortError"`, so `fetch()`, streams and other web APIs that are
+ * handed a task's signal treat it as an ordinary abort, and code that checks
+ * `error.name === "AbortError"` keeps working. Cancellation is not a failure: a task group does
+ * not record it as an error and a cancelled task is never reported as an unretrieved failure.
+ *
+ * @example Cancelling a task
+ * ```ts
+ * import { CancelledError, createTask, sleep } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * const task = createTask((signal) => sleep(10_000, { signal }));
+ * task.cancel("shutting down");
+ * const error = await task.catch((e) => e);
+ * assert.ok(error instanceof CancelledError);
+ * assert.equal(error.name, "AbortError");
+ * assert.equal(error.message, "shutting down");
+ * ```
+ */
+export class CancelledError extends DOMException {
+  /**
+   * Creates a cancellation error.
+   *
+   * @param message A description of why the work was cancelled.
+   * @param options The `cause`, for a cancellation that another event triggered.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? "", "AbortError");
+    setCause(this, options);
+  }
+}
+
+/**
+ * Raised when `waitFor`, `timeout`, `timeoutAt` or `asCompleted` run out of time: asyncio's
+ * `TimeoutError`.
+ *
+ * It is a `DOMException` named `"TimeoutError"`, the same name `AbortSignal.timeout()` uses.
+ * When the time limit ended some work by cancelling it, `cause` is that cancellation.
+ *
+ * @example Catching a timeout
+ * ```ts
+ * import { TimeoutError } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * const signal = AbortSignal.timeout(1);
+ * const error = await new Promise((resolve) => signal.addEventListener("abort", () => resolve(signal.reason)));
+ * // The web platform's own timeouts use the same name.
+ * assert.equal((error as DOMException).name, new TimeoutError().name);
+ * ```
+ */
+export class TimeoutError extends DOMException {
+  /**
+   * Creates a timeout error.
+   *
+   * @param message A description of what ran out of time.
+   * @param options The `cause`: the cancellation that ended the work, when there was one.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? "", "TimeoutError");
+    setCause(this, options);
+  }
+}
+
+/**
+ * Raised when an operation is not allowed in the object's current state: asyncio's
+ * `InvalidStateError` (and the `RuntimeError`s it raises for misuse).
+ *
+ * Raised by `task.result()` and `task.exception()` while the task is pending, by
+ * `tg.createTask()` on a task group that is shutting down or finished, and by
+ * `scope.reschedule()` on a timeout scope that has expired or finished.
+ *
+ * @example Asking a pending task for its result
+ * ```ts
+ * import { createTask, InvalidStateError } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * const task = createTask(() => 42);
+ * assert.throws(() => task.result(), InvalidStateError);
+ * assert.equal(await task, 42);
+ * ```
+ */
+export class InvalidStateError extends DOMException {
+  /**
+   * Creates an invalid-state error.
+   *
+   * @param message What was attempted and in which state.
+   * @param options The `cause`, if another error led to this one.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message ?? "", "InvalidStateError");
+    setCause(this, options);
+  }
+}
+
+/**
+ * What {@linkcode ExceptionGroup.subgroup} and {@linkcode ExceptionGroup.split} match against:
+ * an error class (matched with `instanceof`) or a predicate.
+ */
+export type ErrorCondition =
+  // deno-lint-ignore no-explicit-any
+  | (abstract new (...args: any[]) => unknown)
+  | ((error: unknown) => boolean);
+
+/**
+ * Several errors raised together: Python's `ExceptionGroup`, as a JavaScript `AggregateError`.
+ *
+ * A task group that ends with failures rejects with one, holding every failure in the order
+ * they happened (the body's own error last). `errors` keeps the structure: a nested task
+ * group's `ExceptionGroup` stays a single element. {@linkcode ExceptionGroup.subgroup} and
+ * {@linkcode ExceptionGroup.split} are how Python's `except*` is written.
+ *
+ * @example Handling one kind of error and passing on the rest (`except*`)
+ * ```ts
+ * import { ExceptionGroup } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * const eg = new ExceptionGroup("unhandled errors in a TaskGroup", [
+ *   new TypeError("bad shape"),
+ *   new RangeError("too big"),
+ * ]);
+ * const [typeErrors, rest] = eg.split(TypeError);
+ * assert.equal(typeErrors?.errors.length, 1);
+ * assert.ok(rest?.errors[0] instanceof RangeError);
+ * ```
+ */
+export class ExceptionGroup extends AggregateError {
+  /**
+   * Creates a group of errors.
+   *
+   * @param message What the errors have in common.
+   * @param errors The errors, kept in order; a nested `ExceptionGroup` stays one element.
+   * @param options The `cause` of the whole group.
+   */
+  constructor(message: string, errors: Iterable<unknown>, options?: ErrorOptions) {
+    super(errors, message);
+    setCause(this, options);
+  }
+
+  /** Always `"ExceptionGroup"`. */
+  override get name(): string {
+    return "ExceptionGroup";
+  }
+
+  /**
+   * Returns the part of this group that matches `condition`, keeping its nesting, or
+   * `undefined` when nothing matches.
+   *
+   * The condition is tried on this group first (a match returns the group itself), then on
+   * each nested group and each leaf error. Nested groups left empty are dropped.
+   *
+   * @param condition An error class, or a predicate called with each group and error.
+   * @returns The matching errors as an `ExceptionGroup` with this group's message, or
+   *   `undefined`.
+   *
+   * @example Keeping the timeouts of a task group's failures
+   * ```ts
+   * import { ExceptionGroup, TimeoutError } from "@aio/tasks";
+   * import assert from "node:assert/strict";
+   *
+   * const eg = new ExceptionGroup("failures", [
+   *   new TimeoutError("slow"),
+   *   new ExceptionGroup("inner", [new TimeoutError("slower"), new Error("boom")]),
+   * ]);
+   * const timeouts = eg.subgroup(TimeoutError);
+   * assert.equal(timeouts?.errors.length, 2);
+   * assert.ok(timeouts?.errors[1] instanceof ExceptionGroup);
+   * assert.equal(eg.subgroup(SyntaxError), undefined);
+   * ```
+   */
+  subgroup(condition: ErrorCondition): ExceptionGroup | undefined {
+    return this.split(condition)[0];
+  }
+
+  /**
+   * Splits this group in two by `condition`, keeping the nesting on both sides.
+   *
+   * @param condition An error class, or a predicate called with each group and error.
+   * @returns `[matching, rest]`, each an `ExceptionGroup` with this group's message, or
+   *   `undefined` when that side is empty. A side that is the whole group is this group.
+   *
+   * @example Splitting by a predicate
+   * ```ts
+   * import { ExceptionGroup } from "@aio/tasks";
+   * import assert from "node:assert/strict";
+   *
+   * const eg = new ExceptionGroup("failures", [new Error("a"), new Error("b")]);
+   * const [a, rest] = eg.split((e) => e instanceof Error && e.message === "a");
+   * assert.equal(a?.errors.length, 1);
+   * assert.equal((rest?.errors[0] as Error).message, "b");
+   * ```
+   */
+  split(
+    condition: ErrorCondition,
+  ): [matching: ExceptionGroup | undefined, rest: ExceptionGroup | undefined] {
+    const matches = toPredicate(condition);
+    if (matches(this)) return [this, undefined];
+    const matching: unknown[] = [];
+    const rest: unknown[] = [];
+    let changed = false;
+    for (const error of this.errors) {
+      if (error instanceof ExceptionGroup) {
+        const [inMatch, inRest] = error.split(matches);
+        if (inMatch !== undefined) matching.push(inMatch);
+        if (inRest !== undefined) rest.push(inRest);
+        if (inMatch !== error && inRest !== error) changed = true;
+      } else if (matches(error)) {
+        matching.push(error);
+      } else {
+        rest.push(error);
+      }
+    }
+    if (!changed && rest.length === 0) return [this, undefined];
+    if (!changed && matching.length === 0) return [undefined, this];
+    return [this.#derive(matching), this.#derive(rest)];
+  }
+
+  #derive(errors: unknown[]): ExceptionGroup | undefined {
+    if (errors.length === 0) return undefined;
+    const group = new ExceptionGroup(this.message, errors);
+    if ("cause" in this) setCause(group, { cause: this.cause });
+    return group;
+  }
+}
+
+function toPredicate(condition: ErrorCondition): (error: unknown) => boolean {
+  if (typeof condition !== "function") {
+    throw new TypeError(
+      `Cannot match errors as 'condition' must be an error class or a predicate: current value is ${
+        String(condition)
+      }`,
+    );
+  }
+  const proto: unknown = condition.prototype;
+  if (condition === Error || proto instanceof Error) {
+    const klass = condition as abstract new () => unknown;
+    return (error) => error instanceof klass;
+  }
+  return condition as (error: unknown) => boolean;
+}

@@ -1,0 +1,7 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+/**
+ * Placeholder for the wait module; its API is not implemented yet.
+ *
+ * @module
+ */
+export {};
