@@ -23,5 +23,7 @@
  * @module
  */
 export * from "./errors.ts";
+export * from "./group.ts";
 export * from "./task.ts";
 export * from "./timeout.ts";
+export * from "./wait.ts";
