@@ -41,6 +41,8 @@ export interface Internals {
   state(task: Task<unknown>): number;
   /** The value, error or `CancelledError` of a done task. */
   outcome(task: Task<unknown>): unknown;
+  /** The `CancelledError` a task linked to a signal aborted with `reason` is cancelled with. */
+  toCancelled(reason: unknown): DOMException;
 }
 
 /** Filled in when task.ts is evaluated; import task.ts before using it. */

@@ -229,6 +229,7 @@ export class Task<T> implements PromiseLike<T> {
     internals.cancelWith = (task, reason) => task.#requestCancel(reason);
     internals.state = (task) => task.#state;
     internals.outcome = (task) => task.#result;
+    internals.toCancelled = toCancelled;
     runTask = (task) => task.#run();
   }
 
