@@ -50,3 +50,19 @@ export function checkSignal(action: string, signal: unknown): void {
     );
   }
 }
+
+/** Throws `TypeError` unless `value` is iterable. */
+export function checkIterable(
+  action: string,
+  param: string,
+  value: unknown,
+): asserts value is Iterable<unknown> {
+  if (
+    value === null || value === undefined ||
+    typeof (value as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot ${action} as '${param}' must be an iterable: current value is ${show(value)}`,
+    );
+  }
+}
