@@ -1,7 +1,544 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 /**
- * Placeholder for the group module; its API is not implemented yet.
+ * Structured concurrency: {@linkcode taskGroup}, asyncio's `TaskGroup`, with `cancel()` and a
+ * concurrency `limit`.
+ *
+ * A task group owns the tasks made with its {@linkcode TaskGroup.createTask}: it waits for all
+ * of them, cancels the others as soon as one fails, and reports every failure together in an
+ * `ExceptionGroup`. No task outlives the group and no failure goes unseen, which makes it the
+ * first thing to reach for when work fans out.
+ *
+ * @example Fetching in parallel, at most two at a time
+ * ```ts
+ * import { sleep, taskGroup } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * const lengths = await taskGroup(async (tg) => {
+ *   const tasks = ["a", "bb", "ccc"].map((word) =>
+ *     tg.createTask(async (signal) => {
+ *       await sleep(1, { signal }); // stands for fetch(url, { signal })
+ *       return word.length;
+ *     })
+ *   );
+ *   return tasks;
+ * }, { limit: 2 });
+ * // When the group has settled, every task it made is done.
+ * assert.deepEqual(lengths.map((task) => task.result()), [1, 2, 3]);
+ * ```
  *
  * @module
  */
-export {};
+import { CancelledError, ExceptionGroup, InvalidStateError } from "./errors.ts";
+import { checkFunction, checkSignal, show } from "./_format.ts";
+import { type Link, offAbort, onAbort } from "./_link.ts";
+import { FAILED, internals, NEW, type Observer } from "./_internal.ts";
+import type { Task, TaskFn } from "./task.ts";
+// Evaluating task.ts fills in `internals`, also when this module is imported on its own.
+import "./task.ts";
+
+/** Options for {@linkcode taskGroup}. */
+export interface TaskGroupOptions {
+  /**
+   * A parent signal. When it aborts, the group shuts down (its signal aborts and its tasks are
+   * cancelled) and, once every task is done, rejects with the signal's reason — unless a task
+   * or the body failed, as errors win over cancellation. Already aborted: the call rejects at
+   * once with the reason and the body is never called.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+  /**
+   * The group's name, for messages and debugging.
+   *
+   * @default {`TaskGroup-<n>`, from one counter shared by all unnamed groups}
+   */
+  name?: string;
+  /**
+   * How many of the group's tasks may run at once: a positive integer, or `Infinity` for no
+   * limit. Further tasks wait, pending and not started, in creation order, and start as
+   * running tasks finish.
+   *
+   * @default {Infinity}
+   */
+  limit?: number;
+}
+
+/** Options for {@linkcode TaskGroup.createTask}. */
+export interface GroupTaskOptions {
+  /**
+   * The task's name, for messages and debugging.
+   *
+   * @default {`Task-<n>`, from the counter shared by all unnamed tasks}
+   */
+  name?: string;
+}
+
+/**
+ * The handle a {@linkcode taskGroup} body receives: asyncio's `TaskGroup` object.
+ *
+ * @example Starting tasks from the body and from other tasks
+ * ```ts
+ * import { taskGroup, type TaskGroup } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * const seen: string[] = [];
+ * await taskGroup((tg: TaskGroup) => {
+ *   tg.createTask(() => {
+ *     seen.push("parent");
+ *     tg.createTask(() => { seen.push("child"); });
+ *   });
+ * }, { name: "tree" });
+ * assert.deepEqual(seen, ["parent", "child"]);
+ * ```
+ */
+export interface TaskGroup {
+  /** The group's name: `options.name`, or `TaskGroup-<n>`. */
+  readonly name: string;
+  /**
+   * Aborts with a `CancelledError` when the group shuts down: a task failed, the body failed or
+   * was cancelled, `options.signal` aborted, or {@linkcode TaskGroup.cancel} was called. The
+   * body passes it to what it awaits. It does not abort when the group ends normally.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Starts a task owned by the group: asyncio's `TaskGroup.create_task()`.
+   *
+   * The task starts like any task (its function is called in a microtask, in creation order),
+   * or waits for a free slot when the group's `limit` is reached. Its failure shuts the group
+   * down and is reported in the group's `ExceptionGroup`; its cancellation is not an error.
+   * Awaiting it is optional: the group waits for it anyway.
+   *
+   * @typeParam T The value the task fulfils with.
+   * @param fn The task function, called with the task's own signal.
+   * @param options The task's name.
+   * @returns The task.
+   * @throws {TypeError} If `fn` is not a function.
+   * @throws {InvalidStateError} If the group is shutting down or has finished; `fn` is then
+   *   never called.
+   *
+   * @example Reading the tasks' results after the group
+   * ```ts
+   * import { taskGroup } from "@aio/tasks";
+   * import assert from "node:assert/strict";
+   *
+   * let a, b;
+   * await taskGroup((tg) => {
+   *   a = tg.createTask(async () => 1, { name: "a" });
+   *   b = tg.createTask(async () => 2, { name: "b" });
+   * });
+   * assert.equal(a!.result() + b!.result(), 3);
+   * assert.equal(a!.name, "a");
+   * ```
+   */
+  createTask<T>(fn: TaskFn<T>, options?: GroupTaskOptions): Task<T>;
+  /**
+   * Ends the group early on purpose: asyncio 3.15's `TaskGroup.cancel()`.
+   *
+   * Shuts the group down: `signal` aborts with `new CancelledError(message)`, every unfinished
+   * task is cancelled (waiting tasks never run), and the group, once all tasks are done,
+   * resolves with the body's value (or `undefined` if the body ended with the cancellation)
+   * instead of rejecting — unless a task failed. Does nothing if the group is already shutting
+   * down or has finished.
+   *
+   * @param message The message of the `CancelledError`.
+   *
+   * @example The first answer wins
+   * ```ts
+   * import { sleep, taskGroup } from "@aio/tasks";
+   * import assert from "node:assert/strict";
+   *
+   * let winner = "";
+   * await taskGroup((tg) => {
+   *   for (const [name, ms] of [["slow", 60_000], ["fast", 1]] as const) {
+   *     tg.createTask(async (signal) => {
+   *       await sleep(ms, { signal });
+   *       winner = name;
+   *       tg.cancel();
+   *     });
+   *   }
+   * });
+   * assert.equal(winner, "fast");
+   * ```
+   */
+  cancel(message?: string): void;
+}
+
+const OPEN = 0, SHUTTING_DOWN = 1, FINISHED = 2;
+// How the body ended, when it has.
+const BODY_RUNNING = 0, BODY_FULFILLED = 1, BODY_FAILED = 2, BODY_STOPPED = 3, BODY_CANCELLED = 4;
+// Below this many dead slots the waiting queue is not worth compacting.
+const COMPACT_AT = 1024;
+
+let counter = 0;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") &&
+    typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+function isCancellation(error: unknown): boolean {
+  return error instanceof CancelledError ||
+    (error as { name?: unknown } | null | undefined)?.name === "AbortError";
+}
+
+function toCancelled(reason: unknown): CancelledError {
+  return reason instanceof CancelledError
+    ? reason
+    : new CancelledError("The parent signal was aborted", { cause: reason });
+}
+
+function checkLimit(limit: unknown): number {
+  if (limit === undefined) return Infinity;
+  if (limit === Infinity || (Number.isInteger(limit) && (limit as number) > 0)) {
+    return limit as number;
+  }
+  throw new RangeError(
+    `Cannot create task group as 'limit' must be a positive integer: current value is ${
+      show(limit)
+    }`,
+  );
+}
+
+class Group implements TaskGroup {
+  readonly name: string;
+  #phase = OPEN;
+  #limit: number;
+  // Started tasks that are not done. A done task leaves at once, in its observer.
+  #running = new Set<Task<unknown>>();
+  // Tasks over the limit, in creation order, from #head on. Entries before #head are cleared;
+  // entries from #head on are waiting (NEW) or were cancelled by someone while waiting.
+  #waiting: (Task<unknown> | undefined)[] = [];
+  #head = 0;
+  #waitingLeft = 0;
+  #errors: unknown[] = [];
+  #controller: AbortController | undefined = undefined;
+  #reason: CancelledError | undefined = undefined;
+  #link: Link | undefined = undefined;
+  #parentAborted = false;
+  #parentReason: unknown = undefined;
+  #body = BODY_RUNNING;
+  #bodyResult: unknown = undefined;
+  #resolve: (value: unknown) => void;
+  #reject: (error: unknown) => void;
+  // One observer for every task of the group: no closure per task.
+  #observer: Observer = (task) => this.#onDone(task);
+
+  constructor(
+    name: string | undefined,
+    limit: number,
+    signal: AbortSignal | undefined,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.name = name === undefined ? `TaskGroup-${++counter}` : String(name);
+    this.#limit = limit;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    if (signal !== undefined) {
+      this.#link = onAbort(signal, (reason) => {
+        this.#link = undefined;
+        this.#parentAborted = true;
+        this.#parentReason = reason;
+        this.#shutDown(toCancelled(reason));
+      });
+    }
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#reason !== undefined) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "TaskGroup";
+  }
+
+  createTask<T>(fn: TaskFn<T>, options?: GroupTaskOptions): Task<T> {
+    checkFunction("create task", "fn", fn);
+    if (this.#phase !== OPEN) {
+      const state = this.#phase === SHUTTING_DOWN ? "is shutting down" : "has finished";
+      throw new InvalidStateError(
+        `Cannot create task in task group ${JSON.stringify(this.name)}: the group ${state}`,
+      );
+    }
+    const task = internals.child(fn, options?.name, this.#observer);
+    if (this.#running.size < this.#limit) {
+      this.#running.add(task);
+      internals.start(task);
+    } else {
+      this.#waiting.push(task);
+      this.#waitingLeft++;
+    }
+    return task;
+  }
+
+  cancel(message?: string): void {
+    this.#shutDown(new CancelledError(message));
+  }
+
+  run(body: (tg: TaskGroup) => unknown): void {
+    let result: unknown;
+    try {
+      result = body(this);
+    } catch (error) {
+      return this.#bodyRejected(error);
+    }
+    if (!isThenable(result)) return this.#bodyFulfilled(result);
+    try {
+      result.then((value) => this.#bodyFulfilled(value), (error) => this.#bodyRejected(error));
+    } catch (error) {
+      this.#bodyRejected(error);
+    }
+  }
+
+  #bodyFulfilled(value: unknown): void {
+    if (this.#body !== BODY_RUNNING) return;
+    this.#body = BODY_FULFILLED;
+    this.#bodyResult = value;
+    this.#settleIfDone();
+  }
+
+  // A cancellation while the group is shutting down is the body obeying the shutdown. A
+  // cancellation while the group is open came from elsewhere (an awaited task someone
+  // cancelled, another signal): like asyncio's CancelledError leaving a TaskGroup's block, it
+  // shuts the group down and is passed on once the tasks are done, unless errors win.
+  #bodyRejected(error: unknown): void {
+    if (this.#body !== BODY_RUNNING) return;
+    if (this.#phase !== OPEN && this.#causedByShutdown(error)) {
+      this.#body = BODY_STOPPED;
+    } else if (isCancellation(error)) {
+      this.#body = BODY_CANCELLED;
+      this.#bodyResult = error;
+      this.#shutDown(toCancelled(error));
+    } else {
+      this.#body = BODY_FAILED;
+      this.#bodyResult = error;
+      this.#shutDown(
+        new CancelledError(
+          `Task group ${JSON.stringify(this.name)} is shutting down: its body failed`,
+          {
+            cause: error,
+          },
+        ),
+      );
+    }
+    this.#settleIfDone();
+  }
+
+  #causedByShutdown(error: unknown): boolean {
+    return isCancellation(error) || error === this.#reason ||
+      (this.#parentAborted && error === this.#parentReason);
+  }
+
+  #onDone(task: Task<unknown>): void {
+    if (this.#running.delete(task)) {
+      if (internals.state(task) === FAILED) {
+        this.#errors.push(internals.outcome(task));
+        if (this.#phase === OPEN) {
+          this.#shutDown(
+            new CancelledError(
+              `Task group ${JSON.stringify(this.name)} is shutting down: task ${
+                JSON.stringify(task.name)
+              } failed`,
+              { cause: internals.outcome(task) },
+            ),
+          );
+        }
+      }
+      if (this.#waitingLeft > 0 && this.#phase === OPEN) this.#startNext();
+    } else {
+      // Cancelled by someone while waiting for a slot: it stays in the queue as a dead entry.
+      this.#waitingLeft--;
+      this.#compact();
+    }
+    this.#settleIfDone();
+  }
+
+  #startNext(): void {
+    const waiting = this.#waiting;
+    while (this.#head < waiting.length) {
+      const task = waiting[this.#head]!;
+      waiting[this.#head++] = undefined;
+      if (internals.state(task) !== NEW) continue;
+      this.#waitingLeft--;
+      this.#running.add(task);
+      // Queued, never called here: this runs inside another task's settlement.
+      internals.start(task);
+      break;
+    }
+    this.#compact();
+  }
+
+  // Keeps the queue's dead entries (started or cancelled while waiting) at most as many as its
+  // live ones, so a long-lived group holds only its live tasks. Amortised O(1) per task.
+  #compact(): void {
+    const waiting = this.#waiting;
+    const dead = waiting.length - this.#waitingLeft;
+    if (this.#waitingLeft === 0) {
+      if (waiting.length > 0) {
+        this.#waiting = [];
+        this.#head = 0;
+      }
+    } else if (dead > COMPACT_AT && dead > this.#waitingLeft) {
+      const live: Task<unknown>[] = [];
+      for (let i = this.#head; i < waiting.length; i++) {
+        const task = waiting[i]!;
+        if (internals.state(task) === NEW) live.push(task);
+      }
+      this.#waiting = live;
+      this.#head = 0;
+    }
+  }
+
+  #shutDown(reason: CancelledError): void {
+    if (this.#phase !== OPEN) return;
+    this.#phase = SHUTTING_DOWN;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+    // Waiting tasks first, so that the slots running tasks free start nothing.
+    const waiting = this.#waiting;
+    const head = this.#head;
+    this.#waiting = [];
+    this.#head = 0;
+    for (let i = head; i < waiting.length; i++) internals.cancelWith(waiting[i]!, reason);
+    // A task that has not started yet is removed from the set as it is cancelled; deleting the
+    // current entry of a Set during for…of is safe.
+    for (const task of this.#running) internals.cancelWith(task, reason);
+    this.#settleIfDone();
+  }
+
+  #settleIfDone(): void {
+    if (
+      this.#phase === FINISHED || this.#body === BODY_RUNNING || this.#running.size > 0 ||
+      this.#waitingLeft > 0
+    ) return;
+    this.#phase = FINISHED;
+    if (this.#link !== undefined) {
+      offAbort(this.#link);
+      this.#link = undefined;
+    }
+    const errors = this.#errors;
+    this.#errors = [];
+    if (this.#body === BODY_FAILED) errors.push(this.#bodyResult);
+    if (errors.length > 0) {
+      this.#reject(new ExceptionGroup("unhandled errors in a TaskGroup", errors));
+    } else if (this.#parentAborted) this.#reject(this.#parentReason);
+    else if (this.#body === BODY_CANCELLED) this.#reject(this.#bodyResult);
+    else this.#resolve(this.#body === BODY_FULFILLED ? this.#bodyResult : undefined);
+    this.#bodyResult = undefined;
+    this.#parentReason = undefined;
+  }
+}
+
+/**
+ * Runs `body` with a task group and waits for every task it makes: asyncio's
+ * `async with TaskGroup() as tg:`, the structured way to run work concurrently.
+ *
+ * `body(tg)` is called at once (synchronously). It starts tasks with `tg.createTask()` and
+ * passes `tg.signal` to what it awaits itself. After the body settles, the group waits for
+ * **every** task, including tasks that running tasks add later; it never abandons one, so a
+ * task that ignores its signal keeps the group pending until it finishes.
+ *
+ * - **A task fails** (anything but a cancellation): its error is recorded, in completion
+ *   order, and the group shuts down — `tg.signal` aborts with a `CancelledError`, every
+ *   unfinished task is cancelled (tasks not yet started never run).
+ * - **A task is cancelled** by someone: not an error; nothing else happens.
+ * - **The body fails**: its error is recorded **last** and the group shuts down. A body that
+ *   rejects with a cancellation (a `CancelledError`, an error named `"AbortError"`, or the
+ *   reason of `tg.signal` or `options.signal`) *while the group is shutting down* is obeying
+ *   the shutdown: that is not an error. A cancellation while the group is still open came from
+ *   elsewhere: the group shuts down and, once its tasks are done, rejects with that
+ *   cancellation (unless errors were recorded).
+ * - **`options.signal` aborts**: the group shuts down and, once every task is done, rejects
+ *   with the signal's reason, also after `tg.cancel()`. Already aborted: rejects at once and
+ *   the body is never called.
+ * - **`tg.cancel()`**: the group shuts down and ends without error.
+ * - **Errors win over cancellation**: with any error recorded the group rejects with
+ *   `new ExceptionGroup("unhandled errors in a TaskGroup", errors)` — always a group, even for
+ *   one error; a nested group's `ExceptionGroup` stays one element. Otherwise it resolves with
+ *   the body's value (`undefined` if the body ended with the shutdown's cancellation).
+ * - **`limit`**: at most `limit` tasks run at once; the others wait, pending, and start in
+ *   creation order as running tasks finish. On shutdown, waiting tasks are cancelled without
+ *   running. `Infinity` means no limit; `0`, negative, fractional and `NaN` limits are errors.
+ * - Finished tasks leave the group at once, so a long-lived group holds only its live tasks.
+ *   When the group settles, no listener it added to `options.signal` remains.
+ *
+ * Compared with promises: `Promise.all` rejects at the first failure and leaves the other work
+ * running unseen; `Promise.allSettled` waits for everything but cancels nothing. A task group
+ * does what both mean to do: wait for all, stop the rest at the first failure, report every
+ * failure.
+ *
+ * `await using` is deliberately not offered: `[Symbol.asyncDispose]` cannot see the block's own
+ * error, so it could not cancel the tasks when the block throws.
+ *
+ * @typeParam T The value the body fulfils with.
+ * @param body Called at once with the group; its value is the group's value.
+ * @param options A parent signal, a name, and how many tasks may run at once.
+ * @returns A promise for the body's value, once every task is done.
+ * @throws {TypeError} If `body` is not a function or `options.signal` is not an `AbortSignal`.
+ * @throws {RangeError} If `options.limit` is not a positive integer or `Infinity`.
+ *
+ * @example A failure cancels the other tasks and is reported in an ExceptionGroup
+ * ```ts
+ * import { ExceptionGroup, sleep, taskGroup, type Task } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * let slow: Task<void> | undefined;
+ * const error = await taskGroup((tg) => {
+ *   slow = tg.createTask((signal) => sleep(60_000, { signal }));
+ *   tg.createTask(() => { throw new RangeError("bad input"); });
+ * }).catch((e) => e);
+ * assert.ok(error instanceof ExceptionGroup);
+ * assert.equal(error.message, "unhandled errors in a TaskGroup");
+ * assert.ok(error.errors[0] instanceof RangeError);
+ * assert.equal(slow!.cancelled(), true);
+ * ```
+ *
+ * @example Handling one kind of failure, as with `except*`
+ * ```ts
+ * import { ExceptionGroup, taskGroup } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * try {
+ *   await taskGroup((tg) => {
+ *     tg.createTask(() => { throw new TypeError("bad shape"); });
+ *   });
+ * } catch (error) {
+ *   if (!(error instanceof ExceptionGroup)) throw error;
+ *   const [typeErrors, rest] = error.split(TypeError);
+ *   if (rest) throw rest;
+ *   assert.equal(typeErrors?.errors.length, 1);
+ * }
+ * ```
+ *
+ * @example Stopping with the caller's signal
+ * ```ts
+ * import { sleep, taskGroup } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * const controller = new AbortController();
+ * const group = taskGroup((tg) => {
+ *   tg.createTask((signal) => sleep(60_000, { signal }));
+ * }, { signal: controller.signal });
+ * controller.abort(new Error("user left"));
+ * await assert.rejects(group, { message: "user left" });
+ * ```
+ */
+export function taskGroup<T>(
+  body: (tg: TaskGroup) => T | PromiseLike<T>,
+  options?: TaskGroupOptions,
+): Promise<T> {
+  checkFunction("create task group", "body", body);
+  const signal = options?.signal;
+  checkSignal("create task group", signal);
+  const limit = checkLimit(options?.limit);
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    new Group(options?.name, limit, signal, resolve as (value: unknown) => void, reject).run(
+      body,
+    );
+  });
+}
