@@ -258,17 +258,19 @@ export class Task<T> implements PromiseLike<T> {
    * @throws {TypeError} If `fn` is not a function or `options.signal` is not an `AbortSignal`.
    */
   constructor(fn: TaskFn<T>, options?: TaskOptions) {
+    const internal = building;
+    building = false;
+    const signal = internal ? undefined : options?.signal;
+    // Checked before a name is drawn, so bad input leaves no gap in the `Task-<n>` numbers.
+    if (!internal) {
+      checkFunction("create task", "fn", fn);
+      checkSignal("create task", signal);
+    }
     this.#fn = fn;
     const name = options?.name;
     if (name === undefined) this.#id = ++counter;
     else this.#name = String(name);
-    if (building) {
-      building = false;
-      return;
-    }
-    checkFunction("create task", "fn", fn);
-    const signal = options?.signal;
-    checkSignal("create task", signal);
+    if (internal) return;
     if (signal !== undefined) {
       if (signal.aborted) {
         this.#fn = undefined;
@@ -574,6 +576,8 @@ export class Task<T> implements PromiseLike<T> {
       return this.#fail(error);
     }
     if (!isThenable(result)) return this.#fulfil(result);
+    // Another thenable may fulfil with a thenable: Promise.resolve() flattens it as `await` does.
+    if (!(result instanceof Promise) && !(result instanceof Task)) result = Promise.resolve(result);
     try {
       result.then((value) => this.#fulfil(value), (error) => this.#fail(error));
     } catch (error) {
@@ -588,7 +592,10 @@ export class Task<T> implements PromiseLike<T> {
   #fail(error: unknown): void {
     if (this.#state >= FULFILLED) return;
     if (error instanceof CancelledError) this.#settle(CANCELLED, error);
-    else if (this.#reason !== undefined && (error as Error | undefined)?.name === "AbortError") {
+    else if (
+      this.#reason !== undefined &&
+      (error === this.#reason || (error as Error | undefined)?.name === "AbortError")
+    ) {
       this.#settle(CANCELLED, this.#reason);
     } else this.#settle(FAILED, error);
   }
@@ -757,7 +764,7 @@ export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
     internals.retrieve(inner);
     internals.observe(inner, follow);
   } else {
-    inner.then(
+    Promise.resolve(inner).then(
       (value) => internals.fulfil(outer, value),
       (error) => internals.fail(outer, error),
     );
