@@ -765,8 +765,14 @@ export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
     internals.observe(inner, follow);
   } else {
     Promise.resolve(inner).then(
-      (value) => internals.fulfil(outer, value),
-      (error) => internals.fail(outer, error),
+      (value) => {
+        if (link !== undefined) offAbort(link);
+        internals.fulfil(outer, value);
+      },
+      (error) => {
+        if (link !== undefined) offAbort(link);
+        internals.fail(outer, error);
+      },
     );
   }
   if (signal !== undefined && !outer.done()) {

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import { createTask, Task } from "../task.ts";
+import { internals } from "../_internal.ts";
 import { countListeners, deferred, flush } from "./_fixtures.ts";
 
 /** A thenable that is not a promise, calling back synchronously from `then()`. */
@@ -955,4 +956,21 @@ Deno.test("createTask() throws TypeError for a signal that is not an AbortSignal
       "Cannot create task as 'signal' must be an AbortSignal: current value is an instance of AbortController",
   });
   assert.equal(called, false);
+});
+
+Deno.test("Task is cancelled when its function rejects with its signal's reason, whatever its name", async () => {
+  const gate = deferred<void>();
+  const task = createTask(async (signal) => {
+    await gate.promise;
+    throw signal.reason;
+  });
+  await flush(1);
+  // Internal callers (time limits) may cancel with a reason of their own.
+  const reason = new DOMException("deadline", "TimeoutError");
+  assert.equal(internals.cancelWith(task, reason), true);
+  assert.equal(task.signal.reason, reason);
+  gate.resolve();
+  await settled(task);
+  assert.equal(task.cancelled(), true);
+  assert.throws(() => task.result(), (e) => e === reason);
 });
