@@ -1,0 +1,44 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+// Builds the npm package into dist/: per-file ESM and .d.ts compiled by tsc (tsconfig.build.json),
+// a package.json made from npm/package.json with the version and "exports" of deno.json, the
+// README and the licence. Usage: node npm/build.mjs   (then: cd dist && npm publish)
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+const readJson = (path) => JSON.parse(readFileSync(join(root, path), "utf8"));
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+try {
+  execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
+    stdio: "inherit",
+  });
+} catch {
+  console.error("Cannot build the npm package: tsc reported the errors above");
+  process.exit(1);
+}
+
+const deno = readJson("deno.json");
+const pkg = readJson("npm/package.json");
+pkg.version = deno.version;
+pkg.exports = {};
+for (const [subpath, source] of Object.entries(deno.exports)) {
+  const base = source.replace(/^\.\//, "").replace(/\.ts$/, "");
+  for (const file of [`${base}.js`, `${base}.d.ts`]) {
+    if (!existsSync(join(dist, file))) {
+      console.error(`Cannot build the npm package: tsc did not write dist/${file}`);
+      process.exit(1);
+    }
+  }
+  pkg.exports[subpath] = { types: `./${base}.d.ts`, default: `./${base}.js` };
+}
+pkg.exports["./package.json"] = "./package.json";
+writeFileSync(join(dist, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+for (const file of ["README.md", "LICENSE"]) copyFileSync(join(root, file), join(dist, file));
+console.log(
+  `Built ${pkg.name}@${pkg.version} in dist/ (${Object.keys(deno.exports).length} entry points)`,
+);
