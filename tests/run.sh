@@ -54,5 +54,43 @@ gate "deno doc --lint" deno task doc:lint
 gate "deno publish --dry-run" deno publish --dry-run --allow-dirty
 deno_suite "Deno tests (with doc examples)" deno task test
 
+# The npm build, and the same Deno.test suite compiled and run against it on Node (tests/node/),
+# then the smoke scenarios (tests/smoke/) under Bun and, where Chromium is installed, in a browser.
+# Each of these suites prints a last line "... N passed | N failed ..." counting its tests.
+other_suite() {
+  local name=$1 details=$2
+  shift 2
+  echo "== $name"
+  "$@" >"$log" 2>&1
+  local line p f
+  line=$(grep -E '[0-9]+ passed \| [0-9]+ failed' "$log" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "   no summary line: counting the suite as one failure"
+    tail -n 40 "$log"
+    failed=$((failed + 1))
+    return
+  fi
+  echo "$line"
+  p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$f" != 0 ]; then sed -n "/$details/,\$p" "$log" | sed '$d' | head -n 200; fi
+}
+
+gate "npm build (dist/)" node npm/build.mjs
+gate "tests build for Node" node tests/node/build.mjs
+# Node 20 is this machine's; 22 and 24 are fetched once by npx (tests/node/run.mjs).
+other_suite "Node $(node --version) tests" "failing tests:" node tests/node/run.mjs
+for version in 22.23.3 24.21.0; do
+  other_suite "Node v$version tests" "failing tests:" node tests/node/run.mjs "$version"
+done
+other_suite "Bun smoke" "smoke.spec.js:" node tests/smoke/bun.mjs
+if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  other_suite "Browser (Chromium) smoke" "FAILED" node tests/smoke/browser.mjs
+else
+  echo "== Browser (Chromium) smoke: skipped, Chromium is not installed (apt-get install chromium)"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
