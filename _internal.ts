@@ -41,6 +41,14 @@ export interface Internals {
   state(task: Task<unknown>): number;
   /** The value, error or `CancelledError` of a done task. */
   outcome(task: Task<unknown>): unknown;
+  /**
+   * A number kept on the task for the owner that made it with `child()` (a task group keeps
+   * the task's index in its list of live tasks there, to drop it in O(1) without a Set); `-1`
+   * until set. Only that owner may set it.
+   */
+  slot(task: Task<unknown>): number;
+  /** Sets the number `slot()` returns. */
+  setSlot(task: Task<unknown>, slot: number): void;
   /** The `CancelledError` a task linked to a signal aborted with `reason` is cancelled with. */
   toCancelled(reason: unknown): DOMException;
 }

@@ -31,7 +31,7 @@
 import { CancelledError, ExceptionGroup, InvalidStateError } from "./errors.ts";
 import { checkFunction, checkSignal, show } from "./_format.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
-import { FAILED, internals, NEW, type Observer } from "./_internal.ts";
+import { FAILED, internals, type Observer } from "./_internal.ts";
 import type { Task, TaskFn } from "./task.ts";
 // Evaluating task.ts fills in `internals`, also when this module is imported on its own.
 import "./task.ts";
@@ -166,25 +166,14 @@ export interface TaskGroup {
 const OPEN = 0, SHUTTING_DOWN = 1, FINISHED = 2;
 // How the body ended, when it has.
 const BODY_RUNNING = 0, BODY_FULFILLED = 1, BODY_FAILED = 2, BODY_STOPPED = 3, BODY_CANCELLED = 4;
-// Below this many dead slots the waiting queue is not worth compacting.
+// Below this many holes a list is not worth compacting.
 const COMPACT_AT = 1024;
 
 let counter = 0;
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
-    typeof (value as PromiseLike<unknown>).then === "function";
-}
-
 function isCancellation(error: unknown): boolean {
   return error instanceof CancelledError ||
     (error as { name?: unknown } | null | undefined)?.name === "AbortError";
-}
-
-function toCancelled(reason: unknown): CancelledError {
-  return reason instanceof CancelledError
-    ? reason
-    : new CancelledError("The parent signal was aborted", { cause: reason });
 }
 
 function checkLimit(limit: unknown): number {
@@ -199,20 +188,24 @@ function checkLimit(limit: unknown): number {
   );
 }
 
+// The group's tasks live in two lists with holes: `running` (started) and `waiting` (over the
+// limit, in creation order from `head` on). Each task's slot (see `internals.slot`) says where
+// it is: `i >= 0` is `running[i]`, `-2 - i` is `waiting[i]`. A task that finishes leaves a hole
+// at once, so the group holds no finished task; a list is compacted when its holes outnumber
+// its tasks, which keeps the cost O(1) per task, amortised, and the memory proportional to the
+// live tasks. A Set would do the same at about twice the cost per task.
 class Group implements TaskGroup {
   readonly name: string;
   #phase = OPEN;
   #limit: number;
-  // Started tasks that are not done. A done task leaves at once, in its observer.
-  #running = new Set<Task<unknown>>();
-  // Tasks over the limit, in creation order, from #head on. Entries before #head are cleared;
-  // entries from #head on are waiting (NEW) or were cancelled by someone while waiting.
+  #running: (Task<unknown> | undefined)[] = [];
+  #runningCount = 0;
   #waiting: (Task<unknown> | undefined)[] = [];
   #head = 0;
-  #waitingLeft = 0;
+  #waitingCount = 0;
   #errors: unknown[] = [];
   #controller: AbortController | undefined = undefined;
-  #reason: CancelledError | undefined = undefined;
+  #reason: DOMException | undefined = undefined;
   #link: Link | undefined = undefined;
   #parentAborted = false;
   #parentReason: unknown = undefined;
@@ -239,11 +232,12 @@ class Group implements TaskGroup {
         this.#link = undefined;
         this.#parentAborted = true;
         this.#parentReason = reason;
-        this.#shutDown(toCancelled(reason));
+        this.#shutDown(internals.toCancelled(reason));
       });
     }
   }
 
+  // Made on first use: most groups never hand out their signal.
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
@@ -265,12 +259,11 @@ class Group implements TaskGroup {
       );
     }
     const task = internals.child(fn, options?.name, this.#observer);
-    if (this.#running.size < this.#limit) {
-      this.#running.add(task);
-      internals.start(task);
-    } else {
+    if (this.#runningCount < this.#limit) this.#run(task);
+    else {
+      internals.setSlot(task, -2 - this.#waiting.length);
       this.#waiting.push(task);
-      this.#waitingLeft++;
+      this.#waitingCount++;
     }
     return task;
   }
@@ -279,19 +272,30 @@ class Group implements TaskGroup {
     this.#shutDown(new CancelledError(message));
   }
 
-  run(body: (tg: TaskGroup) => unknown): void {
+  start(body: (tg: TaskGroup) => unknown): void {
     let result: unknown;
     try {
       result = body(this);
     } catch (error) {
       return this.#bodyRejected(error);
     }
-    if (!isThenable(result)) return this.#bodyFulfilled(result);
-    try {
-      result.then((value) => this.#bodyFulfilled(value), (error) => this.#bodyRejected(error));
-    } catch (error) {
-      this.#bodyRejected(error);
-    }
+    if (
+      result === null || (typeof result !== "object" && typeof result !== "function") ||
+      typeof (result as PromiseLike<unknown>).then !== "function"
+    ) return this.#bodyFulfilled(result);
+    // Promise.resolve() flattens a thenable that fulfils with a thenable, as `await` does.
+    (result instanceof Promise ? result : Promise.resolve(result)).then(
+      (value) => this.#bodyFulfilled(value),
+      (error) => this.#bodyRejected(error),
+    );
+  }
+
+  #run(task: Task<unknown>): void {
+    internals.setSlot(task, this.#running.length);
+    this.#running.push(task);
+    this.#runningCount++;
+    // Queued, never called here: this may run inside another task's settlement.
+    internals.start(task);
   }
 
   #bodyFulfilled(value: unknown): void {
@@ -312,16 +316,14 @@ class Group implements TaskGroup {
     } else if (isCancellation(error)) {
       this.#body = BODY_CANCELLED;
       this.#bodyResult = error;
-      this.#shutDown(toCancelled(error));
+      this.#shutDown(internals.toCancelled(error));
     } else {
       this.#body = BODY_FAILED;
       this.#bodyResult = error;
       this.#shutDown(
         new CancelledError(
           `Task group ${JSON.stringify(this.name)} is shutting down: its body failed`,
-          {
-            cause: error,
-          },
+          { cause: error },
         ),
       );
     }
@@ -334,25 +336,31 @@ class Group implements TaskGroup {
   }
 
   #onDone(task: Task<unknown>): void {
-    if (this.#running.delete(task)) {
+    const slot = internals.slot(task);
+    if (slot >= 0) {
+      this.#running[slot] = undefined;
+      this.#runningCount--;
       if (internals.state(task) === FAILED) {
-        this.#errors.push(internals.outcome(task));
-        if (this.#phase === OPEN) {
-          this.#shutDown(
-            new CancelledError(
-              `Task group ${JSON.stringify(this.name)} is shutting down: task ${
-                JSON.stringify(task.name)
-              } failed`,
-              { cause: internals.outcome(task) },
-            ),
-          );
-        }
+        const error = internals.outcome(task);
+        this.#errors.push(error);
+        this.#shutDown(
+          new CancelledError(
+            `Task group ${JSON.stringify(this.name)} is shutting down: task ${
+              JSON.stringify(task.name)
+            } failed`,
+            { cause: error },
+          ),
+        );
       }
-      if (this.#waitingLeft > 0 && this.#phase === OPEN) this.#startNext();
+      if (this.#phase === OPEN) {
+        if (this.#waitingCount > 0) this.#startNext();
+        this.#compactRunning();
+      }
     } else {
-      // Cancelled by someone while waiting for a slot: it stays in the queue as a dead entry.
-      this.#waitingLeft--;
-      this.#compact();
+      // Cancelled by someone while waiting for a slot.
+      this.#waiting[-2 - slot] = undefined;
+      this.#waitingCount--;
+      if (this.#phase === OPEN) this.#compactWaiting();
     }
     this.#settleIfDone();
   }
@@ -360,62 +368,62 @@ class Group implements TaskGroup {
   #startNext(): void {
     const waiting = this.#waiting;
     while (this.#head < waiting.length) {
-      const task = waiting[this.#head]!;
+      const task = waiting[this.#head];
       waiting[this.#head++] = undefined;
-      if (internals.state(task) !== NEW) continue;
-      this.#waitingLeft--;
-      this.#running.add(task);
-      // Queued, never called here: this runs inside another task's settlement.
-      internals.start(task);
+      if (task === undefined) continue;
+      this.#waitingCount--;
+      this.#run(task);
       break;
     }
-    this.#compact();
+    this.#compactWaiting();
   }
 
-  // Keeps the queue's dead entries (started or cancelled while waiting) at most as many as its
-  // live ones, so a long-lived group holds only its live tasks. Amortised O(1) per task.
-  #compact(): void {
-    const waiting = this.#waiting;
-    const dead = waiting.length - this.#waitingLeft;
-    if (this.#waitingLeft === 0) {
-      if (waiting.length > 0) {
-        this.#waiting = [];
-        this.#head = 0;
-      }
-    } else if (dead > COMPACT_AT && dead > this.#waitingLeft) {
-      const live: Task<unknown>[] = [];
-      for (let i = this.#head; i < waiting.length; i++) {
-        const task = waiting[i]!;
-        if (internals.state(task) === NEW) live.push(task);
-      }
-      this.#waiting = live;
-      this.#head = 0;
+  #compactRunning(): void {
+    const running = compact(this.#running, this.#runningCount, 0);
+    if (running !== this.#running) {
+      this.#running = running;
+      for (let i = 0; i < running.length; i++) internals.setSlot(running[i]!, i);
     }
   }
 
-  #shutDown(reason: CancelledError): void {
+  #compactWaiting(): void {
+    const waiting = compact(this.#waiting, this.#waitingCount, this.#head);
+    if (waiting !== this.#waiting) {
+      this.#waiting = waiting;
+      this.#head = 0;
+      for (let i = 0; i < waiting.length; i++) internals.setSlot(waiting[i]!, -2 - i);
+    }
+  }
+
+  #shutDown(reason: DOMException): void {
     if (this.#phase !== OPEN) return;
     this.#phase = SHUTTING_DOWN;
     this.#reason = reason;
     this.#controller?.abort(reason);
-    // Waiting tasks first, so that the slots running tasks free start nothing.
+    // Waiting tasks first, so that the slots running tasks free start nothing. Each settles
+    // cancelled at once (its function never runs) and leaves its hole. No list is compacted
+    // while shutting down, so these loops see every task.
     const waiting = this.#waiting;
-    const head = this.#head;
-    this.#waiting = [];
-    this.#head = 0;
-    for (let i = head; i < waiting.length; i++) internals.cancelWith(waiting[i]!, reason);
-    // A task that has not started yet is removed from the set as it is cancelled; deleting the
-    // current entry of a Set during for…of is safe.
-    for (const task of this.#running) internals.cancelWith(task, reason);
+    for (let i = this.#head; i < waiting.length; i++) {
+      const task = waiting[i];
+      if (task !== undefined) internals.cancelWith(task, reason);
+    }
+    const running = this.#running;
+    for (let i = 0; i < running.length; i++) {
+      const task = running[i];
+      if (task !== undefined) internals.cancelWith(task, reason);
+    }
     this.#settleIfDone();
   }
 
   #settleIfDone(): void {
     if (
-      this.#phase === FINISHED || this.#body === BODY_RUNNING || this.#running.size > 0 ||
-      this.#waitingLeft > 0
+      this.#phase === FINISHED || this.#body === BODY_RUNNING || this.#runningCount > 0 ||
+      this.#waitingCount > 0
     ) return;
     this.#phase = FINISHED;
+    this.#running = [];
+    this.#waiting = [];
     if (this.#link !== undefined) {
       offAbort(this.#link);
       this.#link = undefined;
@@ -431,6 +439,24 @@ class Group implements TaskGroup {
     this.#bodyResult = undefined;
     this.#parentReason = undefined;
   }
+}
+
+// Returns `list` itself, or a copy without holes (and without the `from` cleared entries at
+// its start) once the holes outnumber the `count` tasks; the caller then renumbers the slots.
+function compact(
+  list: (Task<unknown> | undefined)[],
+  count: number,
+  from: number,
+): (Task<unknown> | undefined)[] {
+  const holes = list.length - count;
+  if (count === 0) return list.length === 0 ? list : [];
+  if (holes <= COMPACT_AT || holes <= count) return list;
+  const kept: Task<unknown>[] = [];
+  for (let i = from; i < list.length; i++) {
+    const task = list[i];
+    if (task !== undefined) kept.push(task);
+  }
+  return kept;
 }
 
 /**
@@ -537,7 +563,7 @@ export function taskGroup<T>(
   const limit = checkLimit(options?.limit);
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    new Group(options?.name, limit, signal, resolve as (value: unknown) => void, reject).run(
+    new Group(options?.name, limit, signal, resolve as (value: unknown) => void, reject).start(
       body,
     );
   });

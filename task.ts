@@ -229,6 +229,10 @@ export class Task<T> implements PromiseLike<T> {
     internals.cancelWith = (task, reason) => task.#requestCancel(reason);
     internals.state = (task) => task.#state;
     internals.outcome = (task) => task.#result;
+    internals.slot = (task) => task.#slot;
+    internals.setSlot = (task, slot) => {
+      task.#slot = slot;
+    };
     internals.toCancelled = toCancelled;
     runTask = (task) => task.#run();
   }
@@ -248,6 +252,7 @@ export class Task<T> implements PromiseLike<T> {
   #link: Link | undefined = undefined;
   #retrieved = false;
   #id = 0;
+  #slot = -1;
   #name: string | undefined = undefined;
 
   /**
