@@ -624,7 +624,7 @@ function waitForTask<T>(task: Task<T>, ms: number, signal: AbortSignal | undefin
   });
 }
 
-// A promise cannot be cancelled: after a timeout or an abort its outcome is ignored.
+// A promise cannot be cancelled: after a timeout or an abort, settling it changes nothing.
 function waitForPromise<T>(
   promise: PromiseLike<T>,
   ms: number,
@@ -632,11 +632,10 @@ function waitForPromise<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let link: Link | undefined;
-    let over = false;
     const end = () => {
-      over = true;
       timer.clear();
       if (link !== undefined) offAbort(link);
+      link = undefined;
     };
     const timer = new Timer(() => {
       end();
@@ -650,15 +649,17 @@ function waitForPromise<T>(
       });
     }
     if (ms !== Infinity) timer.schedule(performance.now() + ms);
-    const settle = (outcome: () => void) => {
-      if (over) return;
-      end();
-      outcome();
-    };
     try {
-      promise.then((value) => settle(() => resolve(value)), (error) => settle(() => reject(error)));
+      promise.then((value) => {
+        end();
+        resolve(value);
+      }, (error) => {
+        end();
+        reject(error);
+      });
     } catch (error) {
-      settle(() => reject(error));
+      end();
+      reject(error);
     }
   });
 }
