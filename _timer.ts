@@ -38,14 +38,13 @@ export class Timer {
   }
 
   #arm(delay: number): void {
-    const clamped = delay > MAX_DELAY;
     this.#id = setTimeout(() => {
       this.#id = undefined;
-      if (clamped) {
-        const left = this.#deadline - performance.now();
-        if (left > 0) return this.#arm(left);
-      }
+      // setTimeout may fire before the deadline: it clamps long delays, drops fractions of a
+      // millisecond and, on some runtimes, runs on a coarser clock than performance.now().
+      const left = this.#deadline - performance.now();
+      if (left > 0) return this.#arm(left);
       this.#fn();
-    }, clamped ? MAX_DELAY : delay);
+    }, delay > MAX_DELAY ? MAX_DELAY : Math.ceil(delay));
   }
 }
