@@ -1,9 +1,16 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // Builds the npm package into dist/: per-file ESM and .d.ts compiled by tsc (tsconfig.build.json),
-// a package.json made from npm/package.json with the version and "exports" of deno.json, the
-// README and the licence. Usage: node npm/build.mjs   (then: cd dist && npm publish)
+// a package.json made from npm/package.template.json with the version and "exports" of
+// deno.json, the README and the licence. Usage: node npm/build.mjs   (then: cd dist && npm publish)
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,7 +30,7 @@ try {
 }
 
 const deno = readJson("deno.json");
-const pkg = readJson("npm/package.json");
+const pkg = readJson("npm/package.template.json");
 pkg.version = deno.version;
 pkg.exports = {};
 for (const [subpath, source] of Object.entries(deno.exports)) {
@@ -37,8 +44,25 @@ for (const [subpath, source] of Object.entries(deno.exports)) {
   pkg.exports[subpath] = { types: `./${base}.d.ts`, default: `./${base}.js` };
 }
 pkg.exports["./package.json"] = "./package.json";
+// Bundlers drop an import kept only for its side effects (`import "./task.js"`) from a module
+// that "sideEffects" does not list. task.js fills in the hooks of _internal.js when it is
+// evaluated, so it is listed; every other module is free of side effects.
+for (const file of readdirSync(dist).filter((file) => file.endsWith(".js"))) {
+  const source = readFileSync(join(dist, file), "utf8");
+  for (const [, target] of source.matchAll(/^import\s+["'](\.\/[^"']+)["']/gm)) {
+    if (!pkg.sideEffects.includes(target)) {
+      console.error(
+        `Cannot build the npm package as dist/${file} imports ${target} for its side effects: ` +
+          `list it in "sideEffects" in npm/package.template.json`,
+      );
+      process.exit(1);
+    }
+  }
+}
 writeFileSync(join(dist, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-for (const file of ["README.md", "LICENSE"]) copyFileSync(join(root, file), join(dist, file));
+for (const file of ["README.md", "LICENSE"]) {
+  copyFileSync(join(root, file), join(dist, file));
+}
 console.log(
   `Built ${pkg.name}@${pkg.version} in dist/ (${Object.keys(deno.exports).length} entry points)`,
 );
