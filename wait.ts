@@ -720,22 +720,27 @@ interface Resolvers {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
-// One call of asCompleted(): the members in completion order, read by at most one async cursor
-// and any number of plain ones.
+// One call of asCompleted(): the members in completion order, read by one async cursor and any
+// number of plain ones.
 class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, undefined> {
   #members: unknown[] = [];
   #completed: unknown[] = [];
-  // Async cursor: how many completions were handed out, and the next() calls still waiting.
+  // The async cursor: how many completions it handed out, and the next() calls still waiting.
   #read = 0;
   #readers: Reader<M>[] = [];
   #readerHead = 0;
-  // Plain form: the promise made for each completion index, and its resolvers while pending.
+  #closed = false;
+  // The plain form: the promise made for each completion index, the resolvers of those still
+  // pending, and how many those are.
   #promises: Promise<T>[] = [];
   #resolvers: (Resolvers | undefined)[] = [];
+  #unsettled = 0;
   // Set once the timeout fired or the signal aborted: what the next step rejects with.
   #error: { reason: unknown } | undefined;
   #errorDelivered = false;
   #listening = false;
+  // A loop was left: stop listening as soon as no promise handed out waits for a member.
+  #releasing = false;
   #timer: Timer | undefined;
   #link: Link | undefined;
   #observer: Observer = (task) => this.#complete(task);
@@ -768,15 +773,14 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
     }
     if (!this.#listening) return;
     if (timeout !== Infinity) {
-      this.#timer = new Timer(() =>
+      this.#timer = new Timer(() => {
+        const left = this.#members.length - this.#completed.length;
         this.#fail(
           new TimeoutError(
-            `Timed out after ${timeout} ms with ${
-              this.#members.length - this.#completed.length
-            } of ${this.#members.length} members not completed`,
+            `Timed out after ${timeout} ms with ${left} of ${this.#members.length} members not completed`,
           ),
-        )
-      );
+        );
+      });
       this.#timer.schedule(performance.now() + timeout);
     }
     if (signal !== undefined) this.#link = onAbort(signal, (reason) => this.#fail(reason));
@@ -790,19 +794,19 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
     if (this.#read < this.#completed.length) {
       return Promise.resolve({ value: this.#completed[this.#read++] as M, done: false });
     }
+    if (this.#closed) return Promise.resolve(DONE);
     if (this.#error !== undefined && !this.#errorDelivered) {
       this.#errorDelivered = true;
       return Promise.reject(this.#error.reason);
     }
-    if (this.#read === this.#members.length || !this.#listening) return Promise.resolve(DONE);
+    if (!this.#listening) return Promise.resolve(DONE);
     return new Promise((resolve, reject) => this.#readers.push({ resolve, reject }));
   }
 
   return(): Promise<IteratorResult<M, undefined>> {
-    this.#stop();
-    this.#errorDelivered = true;
-    this.#read = this.#completed.length;
+    this.#closed = true;
     for (const reader of this.#takeReaders()) reader.resolve(DONE);
+    this.#release();
     return Promise.resolve(DONE);
   }
 
@@ -815,7 +819,7 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
       },
       return: () => {
         index = this.#members.length;
-        this.#stop();
+        this.#release();
         return DONE;
       },
       [Symbol.iterator]: () => iterator,
@@ -839,8 +843,9 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
       promise = new Promise((resolve, reject) => {
         this.#resolvers[index] = { resolve: resolve as (value: unknown) => void, reject };
       });
+      this.#unsettled++;
     }
-    // The loop may hold several of these before awaiting them; a rejection must not count as
+    // A loop may hold several of these before awaiting them: a rejection must not count as
     // unhandled meanwhile (the caller's own await still sees it).
     promise.then(undefined, noop);
     return this.#promises[index] = promise;
@@ -848,6 +853,7 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
 
   #settle(member: unknown, resolvers: Resolvers): void {
     if (!(member instanceof Task)) return resolvers.resolve(member);
+    // The promise carries the failure to the caller now.
     internals.retrieve(member);
     if (internals.state(member) === FULFILLED) resolvers.resolve(internals.outcome(member));
     else resolvers.reject(internals.outcome(member));
@@ -866,9 +872,13 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
     const resolvers = this.#resolvers[index];
     if (resolvers !== undefined) {
       this.#resolvers[index] = undefined;
+      this.#unsettled--;
       this.#settle(member, resolvers);
     }
-    if (this.#completed.length === this.#members.length) this.#stop();
+    if (this.#completed.length === this.#members.length) {
+      this.#stop();
+      for (const waiting of this.#takeReaders()) waiting.resolve(DONE);
+    } else if (this.#releasing) this.#release();
   }
 
   #fail(reason: unknown): void {
@@ -880,6 +890,7 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
     for (const reader of readers) reader.reject(reason);
     const resolvers = this.#resolvers;
     this.#resolvers = [];
+    this.#unsettled = 0;
     for (const pending of resolvers) pending?.reject(reason);
   }
 
@@ -888,6 +899,13 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
     this.#readers = [];
     this.#readerHead = 0;
     return readers;
+  }
+
+  // A loop was left. Promises already handed out still settle (so `const [first] = …` works);
+  // once none waits, listening stops.
+  #release(): void {
+    this.#releasing = true;
+    if (this.#unsettled === 0 && this.#readerHead === this.#readers.length) this.#stop();
   }
 
   // Stops listening: the timer, the link and the observers on unfinished tasks go.
