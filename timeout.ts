@@ -449,7 +449,9 @@ export function timeout<T>(
 }
 
 /**
- * Runs `body` with a deadline on the `performance.now()` clock: asyncio's `timeout_at()`.
+ * Runs `body` with a deadline on the `performance.now()` clock: asyncio's `timeout_at()`, like
+ * `Promise.race` against a timer that ends at a given moment, but it cancels the work instead of
+ * abandoning it.
  *
  * The same as {@linkcode timeout} with an absolute deadline instead of a delay: a deadline at
  * or before `performance.now()` aborts `scope.signal` before the body is called, and `null`,
@@ -505,7 +507,8 @@ function toCancelled(reason: unknown): CancelledError {
 }
 
 /**
- * Waits for a task, promise or task function with a time limit: asyncio's `wait_for()`.
+ * Waits for a task, promise or task function with a time limit: asyncio's `wait_for()`, like
+ * `Promise.race` against a timer, except that the loser is cancelled and waited for.
  *
  * A task function is started as a task that `waitFor` owns. When `timeout` milliseconds pass
  * first, the task is cancelled and `waitFor` **waits until it has finished**, then settles by
