@@ -234,7 +234,7 @@ export class Task<T> implements PromiseLike<T> {
       task.#slot = slot;
     };
     internals.toCancelled = toCancelled;
-    runTask = (task) => task.#run();
+    runTask = (task) => Task.#run(task);
   }
 
   #fn: TaskFn<T> | undefined;
@@ -569,24 +569,27 @@ export class Task<T> implements PromiseLike<T> {
     return this.#deferred.promise;
   }
 
-  #run(): void {
-    if (this.#state !== NEW) return;
-    this.#state = RUNNING;
-    const fn = this.#fn!;
-    this.#fn = undefined;
+  // Static, so that the task is not the receiver of a frame on the stack while its function
+  // runs: errors made there keep their stack's receivers (Deno keeps them even once the stack
+  // is formatted), and a failure that held its own task could never be collected and reported.
+  static #run<T>(task: Task<T>): void {
+    if (task.#state !== NEW) return;
+    task.#state = RUNNING;
+    const fn = task.#fn!;
+    task.#fn = undefined;
     let result: T | PromiseLike<T>;
     try {
-      result = fn.length === 0 ? (fn as () => T | PromiseLike<T>)() : fn(this.signal);
+      result = fn.length === 0 ? (fn as () => T | PromiseLike<T>)() : fn(task.signal);
     } catch (error) {
-      return this.#fail(error);
+      return task.#fail(error);
     }
-    if (!isThenable(result)) return this.#fulfil(result);
+    if (!isThenable(result)) return task.#fulfil(result);
     // Another thenable may fulfil with a thenable: Promise.resolve() flattens it as `await` does.
     if (!(result instanceof Promise) && !(result instanceof Task)) result = Promise.resolve(result);
     try {
-      result.then((value) => this.#fulfil(value), (error) => this.#fail(error));
+      result.then((value) => task.#fulfil(value), (error) => task.#fail(error));
     } catch (error) {
-      this.#fail(error);
+      task.#fail(error);
     }
   }
 

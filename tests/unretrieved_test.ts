@@ -1,0 +1,358 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+// The report of a failure nobody retrieved happens at garbage collection, so these tests force
+// collections: run them with `--v8-flags=--expose-gc` (Deno) or `--expose-gc` (Node).
+import assert from "node:assert/strict";
+import { CancelledError } from "../errors.ts";
+import { createTask, shield, type Task } from "../task.ts";
+import { deferred, flush } from "./_fixtures.ts";
+
+const REPORT = "Task exception was never retrieved";
+
+function requireGc(): () => void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== "function") {
+    throw new Error(
+      "Cannot test the never-retrieved report as globalThis.gc is missing: run the tests with --v8-flags=--expose-gc (Deno) or --expose-gc (Node)",
+    );
+  }
+  return gc;
+}
+
+/** Records console.error calls until disposed. */
+function spyConsoleError(): { calls: unknown[][]; [Symbol.dispose](): void } {
+  const calls: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => {
+    calls.push(args);
+  };
+  return {
+    calls,
+    [Symbol.dispose]() {
+      console.error = original;
+    },
+  };
+}
+
+let unique = 0;
+function uniqueName(label: string): string {
+  return `${label}-${++unique}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** The reports among `calls` that name the task `name`. */
+function reportsOf(calls: unknown[][], name: string): unknown[][] {
+  return calls.filter((args) =>
+    typeof args[0] === "string" && args[0].includes(REPORT) && args[0].includes(name)
+  );
+}
+
+const turn = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+/**
+ * Collects garbage until every ref is cleared and `until()` holds, then gives finalization
+ * callbacks a few more turns. FinalizationRegistry callbacks run in a later task, hence the
+ * timer turns between collections.
+ */
+async function collect(refs: WeakRef<object>[], until: () => boolean = () => true) {
+  const gc = requireGc();
+  for (let round = 0; round < 100; round++) {
+    // deref() keeps its target alive until the current job ends: collect in a later one.
+    await turn();
+    gc();
+    await turn();
+    if (refs.every((ref) => ref.deref() === undefined) && until()) {
+      for (let extra = 0; extra < 3; extra++) {
+        gc();
+        await turn();
+      }
+      return;
+    }
+  }
+  throw new Error("The tasks were not garbage-collected within 100 collections");
+}
+
+/**
+ * Makes a task with `make`, lets it settle with `after` applied, and keeps only a weak
+ * reference, so that the task becomes unreachable.
+ */
+async function abandon(
+  make: () => Task<unknown>,
+  after: (task: Task<unknown>) => unknown = () => {},
+): Promise<WeakRef<Task<unknown>>> {
+  const ref = new WeakRef(make());
+  await flush();
+  await after(ref.deref()!);
+  await flush();
+  return ref;
+}
+
+/** A failed task nobody retrieves, as a control that the collection did happen. */
+function control(error: unknown) {
+  const name = uniqueName("control");
+  return {
+    name,
+    abandon: () =>
+      abandon(() =>
+        createTask(() => {
+          throw error;
+        }, { name })
+      ),
+  };
+}
+
+Deno.test("Task reports a failure nobody retrieved once, with its name, when collected", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const error = new Error("lost failure");
+  const name = uniqueName("lost");
+  const ref = await abandon(() =>
+    createTask(async () => {
+      await Promise.resolve();
+      throw error;
+    }, { name })
+  );
+  assert.deepEqual(reportsOf(spy.calls, name), []);
+  await collect([ref], () => reportsOf(spy.calls, name).length > 0);
+  const reports = reportsOf(spy.calls, name);
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0]![0], `${REPORT} (task ${JSON.stringify(name)})`);
+  assert.equal(reports[0]![1], error);
+});
+
+Deno.test("Task reports a synchronous throw nobody retrieved and a default-named task", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const error = new TypeError("sync failure");
+  let name = "";
+  const ref = await abandon(() => {
+    const task = createTask(() => {
+      throw error;
+    });
+    name = task.name;
+    return task;
+  });
+  assert.match(name, /^Task-\d+$/);
+  await collect([ref], () => reportsOf(spy.calls, `"${name}"`).length > 0);
+  const reports = reportsOf(spy.calls, `"${name}"`);
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0]![1], error);
+});
+
+for (
+  const [how, fn] of [
+    ["thrown synchronously", () => {
+      throw new Error("made inside");
+    }],
+    ["thrown by the synchronous part of an async function", async () => {
+      throw new Error("made inside");
+    }],
+    ["rejected synchronously", () => Promise.reject(new Error("made inside"))],
+  ] as const
+) {
+  Deno.test(`Task reports an error made inside its function and ${how}`, async () => {
+    // The error's stack trace holds its frames' receivers: the task must not be one of them,
+    // or the error held for the report would keep the task from ever being collected.
+    requireGc();
+    using spy = spyConsoleError();
+    const name = uniqueName("inside");
+    const ref = await abandon(() => createTask(fn, { name }));
+    await collect([ref], () => reportsOf(spy.calls, name).length > 0);
+    const reports = reportsOf(spy.calls, name);
+    assert.equal(reports.length, 1);
+    assert.ok(reports[0]![1] instanceof Error);
+    assert.equal((reports[0]![1] as Error).message, "made inside");
+  });
+}
+
+Deno.test("Task reports a failure with a value that is not an Error", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const name = uniqueName("string-failure");
+  const ref = await abandon(() => createTask(() => Promise.reject("just text"), { name }));
+  await collect([ref], () => reportsOf(spy.calls, name).length > 0);
+  const reports = reportsOf(spy.calls, name);
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0]![1], "just text");
+});
+
+const retrievals: [string, (task: Task<unknown>) => unknown][] = [
+  ["await", (task) => task.then(() => {}, () => {})],
+  ["catch()", (task) => task.catch(() => {})],
+  ["finally()", (task) => task.finally(() => {}).catch(() => {})],
+  ["result()", (task) => assert.throws(() => task.result())],
+  ["exception()", (task) => assert.ok(task.exception() instanceof Error)],
+  ["addDoneCallback()", (task) => task.addDoneCallback(() => {})],
+];
+
+for (const [how, retrieve] of retrievals) {
+  Deno.test(`Task does not report a failure retrieved with ${how}`, async () => {
+    requireGc();
+    using spy = spyConsoleError();
+    const name = uniqueName(how);
+    const ref = await abandon(() =>
+      createTask(async () => {
+        await Promise.resolve();
+        throw new Error("retrieved");
+      }, { name }), retrieve);
+    const check = control(new Error("control"));
+    const controlRef = await check.abandon();
+    await collect([ref, controlRef], () => reportsOf(spy.calls, check.name).length > 0);
+    assert.equal(reportsOf(spy.calls, check.name).length, 1);
+    assert.deepEqual(reportsOf(spy.calls, name), []);
+  });
+}
+
+Deno.test("Task does not report a failure retrieved before it failed", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const name = uniqueName("early-retrieval");
+  const gate = deferred<void>();
+  const ref = await abandon(() => {
+    const task = createTask(async () => {
+      await gate.promise;
+      throw new Error("later");
+    }, { name });
+    task.then(undefined, () => {});
+    return task;
+  });
+  gate.resolve();
+  await flush();
+  const check = control(new Error("control"));
+  const controlRef = await check.abandon();
+  await collect([ref, controlRef], () => reportsOf(spy.calls, check.name).length > 0);
+  assert.deepEqual(reportsOf(spy.calls, name), []);
+});
+
+const cancellations: [string, () => Task<unknown>][] = [
+  ["before it started", () => {
+    const task = createTask(() => 1);
+    task.cancel();
+    return task;
+  }],
+  ["while it ran", () => {
+    const task = createTask((signal) =>
+      new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))
+    );
+    queueMicrotask(() => task.cancel());
+    return task;
+  }],
+  ["by throwing a CancelledError", () =>
+    createTask(() => {
+      throw new CancelledError("self");
+    })],
+  ["by an aborted parent signal", () => createTask(() => 1, { signal: AbortSignal.abort() })],
+];
+
+for (const [how, make] of cancellations) {
+  Deno.test(`Task does not report a cancellation ${how}`, async () => {
+    requireGc();
+    using spy = spyConsoleError();
+    const name = uniqueName("cancelled");
+    const ref = await abandon(() => {
+      const task = make();
+      task.name = name;
+      return task;
+    });
+    assert.equal(ref.deref()?.cancelled(), true);
+    const check = control(new Error("control"));
+    const controlRef = await check.abandon();
+    await collect([ref, controlRef], () => reportsOf(spy.calls, check.name).length > 0);
+    assert.deepEqual(reportsOf(spy.calls, name), []);
+    assert.equal(spy.calls.filter((args) => String(args[0]).includes(REPORT)).length, 1);
+  });
+}
+
+Deno.test("shield() counts the inner failure as retrieved once the outer task was cancelled", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const innerName = uniqueName("shielded-inner");
+  const outerName = uniqueName("shielded-outer");
+  const gate = deferred<void>();
+  let outerRef: WeakRef<Task<unknown>> | undefined;
+  const innerRef = await abandon(() => {
+    const inner = createTask(async () => {
+      await gate.promise;
+      throw new Error("inner failed after the outer task was cancelled");
+    }, { name: innerName });
+    const outer = shield(inner);
+    outer.name = outerName;
+    outer.cancel();
+    outerRef = new WeakRef(outer);
+    return inner;
+  });
+  gate.resolve();
+  await flush();
+  assert.equal(innerRef.deref()?.done(), true);
+  const check = control(new Error("control"));
+  const controlRef = await check.abandon();
+  await collect(
+    [innerRef, outerRef!, controlRef],
+    () => reportsOf(spy.calls, check.name).length > 0,
+  );
+  assert.deepEqual(reportsOf(spy.calls, innerName), []);
+  assert.deepEqual(reportsOf(spy.calls, outerName), []);
+});
+
+Deno.test("shield() reports an unretrieved failure it follows once", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const innerName = uniqueName("followed-inner");
+  const outerName = uniqueName("followed-outer");
+  const error = new Error("nobody looked");
+  let outerRef: WeakRef<Task<unknown>> | undefined;
+  const innerRef = await abandon(() => {
+    const inner = createTask(async () => {
+      await Promise.resolve();
+      throw error;
+    }, { name: innerName });
+    const outer = shield(inner);
+    outer.name = outerName;
+    outerRef = new WeakRef(outer);
+    return inner;
+  });
+  const reported = () =>
+    reportsOf(spy.calls, innerName).length + reportsOf(spy.calls, outerName).length;
+  await collect([innerRef, outerRef!], () => reported() > 0);
+  assert.equal(reported(), 1);
+  const [report] = [...reportsOf(spy.calls, innerName), ...reportsOf(spy.calls, outerName)];
+  assert.equal(report![1], error);
+});
+
+Deno.test("Task never causes an unhandled rejection when nobody awaits its failure", async () => {
+  const unhandled: unknown[] = [];
+  const target = globalThis as unknown as Partial<EventTarget>;
+  const onEvent = (event: Event) => {
+    event.preventDefault();
+    unhandled.push((event as PromiseRejectionEvent).reason);
+  };
+  const onNode = (reason: unknown) => unhandled.push(reason);
+  const nodeProcess = (globalThis as {
+    process?: {
+      on(type: string, fn: (reason: unknown) => void): void;
+      off(type: string, fn: (reason: unknown) => void): void;
+    };
+  }).process;
+  const viaEvent = typeof target.addEventListener === "function";
+  if (viaEvent) target.addEventListener!("unhandledrejection", onEvent);
+  else nodeProcess!.on("unhandledRejection", onNode);
+  using _spy = spyConsoleError();
+  try {
+    const tasks = [
+      createTask(() => {
+        throw new Error("sync");
+      }),
+      createTask(() => Promise.reject(new Error("async"))),
+      createTask(async () => {
+        await turn();
+        throw new Error("later");
+      }),
+      shield(Promise.reject(new Error("shielded promise"))),
+      shield(() => Promise.reject(new Error("shielded function"))),
+    ];
+    for (let i = 0; i < 5; i++) await turn();
+    assert.ok(tasks.every((task) => task.done() && !task.cancelled()));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    if (viaEvent) target.removeEventListener!("unhandledrejection", onEvent);
+    else nodeProcess!.off("unhandledRejection", onNode);
+  }
+});
