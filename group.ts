@@ -489,6 +489,7 @@ function compact(
  * - **`limit`**: at most `limit` tasks run at once; the others wait, pending, and start in
  *   creation order as running tasks finish. On shutdown, waiting tasks are cancelled without
  *   running. `Infinity` means no limit; `0`, negative, fractional and `NaN` limits are errors.
+ * - A body that creates no task settles the group as soon as it settles itself.
  * - Finished tasks leave the group at once, so a long-lived group holds only its live tasks.
  *   When the group settles, no listener it added to `options.signal` remains.
  *
