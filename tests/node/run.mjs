@@ -1,6 +1,6 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // Runs the compiled Deno.test suite (dist-tests/, from tests/node/build.mjs) under node:test.
-// Usage: node tests/node/run.mjs [version] [test files…]
+// Usage: node tests/node/run.mjs [version] [test files…]   (version "" is this Node)
 //   without a version: the Node that runs this script; with one (e.g. 22.23.3): that release,
 //   fetched once by npx from the npm package node-<platform>-<arch>.
 // Prints the spec reporter's output, then "node vX.Y.Z: N passed | N failed | N ignored",
@@ -13,10 +13,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const [version, ...chosen] = process.argv.slice(2);
+const [version = "", ...chosen] = process.argv.slice(2);
 
 function nodeBinary(version) {
-  if (version === undefined) return process.execPath;
+  if (version === "") return process.execPath;
   const pkg = `node-${process.platform}-${process.arch}@${version}`;
   return execFileSync("npx", ["--yes", "-p", pkg, "-c", "command -v node"], {
     encoding: "utf8",
@@ -38,7 +38,7 @@ const args = [
   "--import",
   pathToFileURL(join(here, "setup.mjs")).href,
   "--test",
-  "--test-timeout=120000",
+  "--test-timeout=300000",
   "--test-reporter=spec",
   "--test-reporter-destination=stdout",
   "--test-reporter=tap",
