@@ -8,6 +8,7 @@ import {
   existsSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -18,13 +19,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const readJson = (path) => JSON.parse(readFileSync(join(root, path), "utf8"));
 
-rmSync(dist, { recursive: true, force: true });
+// Built aside and moved into place at the end, so that a run reading dist/ meanwhile (tests
+// started from another shell) never sees it half written.
+const out = join(root, "node_modules", ".cache", "aio-tasks", `dist-${process.pid}`);
+rmSync(out, { recursive: true, force: true });
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 try {
-  execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
+  execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", out], {
     stdio: "inherit",
   });
 } catch {
+  rmSync(out, { recursive: true, force: true });
   console.error("Cannot build the npm package: tsc reported the errors above");
   process.exit(1);
 }
@@ -36,8 +41,9 @@ pkg.exports = {};
 for (const [subpath, source] of Object.entries(deno.exports)) {
   const base = source.replace(/^\.\//, "").replace(/\.ts$/, "");
   for (const file of [`${base}.js`, `${base}.d.ts`]) {
-    if (!existsSync(join(dist, file))) {
+    if (!existsSync(join(out, file))) {
       console.error(`Cannot build the npm package: tsc did not write dist/${file}`);
+      rmSync(out, { recursive: true, force: true });
       process.exit(1);
     }
   }
@@ -47,22 +53,23 @@ pkg.exports["./package.json"] = "./package.json";
 // Bundlers drop an import kept only for its side effects (`import "./task.js"`) from a module
 // that "sideEffects" does not list. task.js fills in the hooks of _internal.js when it is
 // evaluated, so it is listed; every other module is free of side effects.
-for (const file of readdirSync(dist).filter((file) => file.endsWith(".js"))) {
-  const source = readFileSync(join(dist, file), "utf8");
+for (const file of readdirSync(out).filter((file) => file.endsWith(".js"))) {
+  const source = readFileSync(join(out, file), "utf8");
   for (const [, target] of source.matchAll(/^import\s+["'](\.\/[^"']+)["']/gm)) {
     if (!pkg.sideEffects.includes(target)) {
       console.error(
         `Cannot build the npm package as dist/${file} imports ${target} for its side effects: ` +
           `list it in "sideEffects" in npm/package.template.json`,
       );
+      rmSync(out, { recursive: true, force: true });
       process.exit(1);
     }
   }
 }
-writeFileSync(join(dist, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-for (const file of ["README.md", "LICENSE"]) {
-  copyFileSync(join(root, file), join(dist, file));
-}
+writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+for (const file of ["README.md", "LICENSE"]) copyFileSync(join(root, file), join(out, file));
+rmSync(dist, { recursive: true, force: true });
+renameSync(out, dist);
 console.log(
   `Built ${pkg.name}@${pkg.version} in dist/ (${Object.keys(deno.exports).length} entry points)`,
 );
