@@ -170,7 +170,7 @@ export interface AsCompletedOptions {
  * @typeParam M What `for await` yields: the members, with tasks in place of task functions.
  * @typeParam T The members' values.
  */
-export interface AsCompletedIterable<M, T> {
+export interface AsCompletedIterable<M, T> extends AsyncIterable<M>, Iterable<Promise<T>> {
   /**
    * Yields each member once, when it completes, in completion order. Breaking out of the loop
    * stops listening (and cancels nothing).
@@ -224,8 +224,9 @@ function noop(): void {}
  * `gather()`, `Promise.all` with cancellation.
  *
  * Task functions are started as tasks, in input order; tasks are used as they are; promises
- * and other thenables are followed (they cannot be cancelled). The same object twice gives its
- * result twice (a task function given twice runs once). Empty input fulfils with `[]`.
+ * and other thenables are followed (they cannot be cancelled). A task or promise given twice
+ * gives its result twice; a task function given twice runs twice, like calling it twice. Empty
+ * input fulfils with `[]`.
  *
  * The result is a {@linkcode Task}, typed as a tuple mirroring the input:
  * `gather([() => 1, Promise.resolve("a")])` is a `Task<[number, string]>`; an array of
@@ -689,7 +690,7 @@ class Waiter<M> {
  *
  * const slow = createTask((signal) => sleep(60_000, { signal }));
  * await assert.rejects(async () => {
- *   for await (const _ of asCompleted([slow], { timeout: 1 })) { /* never reached *\/ }
+ *   for await (const _ of asCompleted([slow], { timeout: 1 })) assert.fail("not reached");
  * }, TimeoutError);
  * assert.equal(slow.done(), false);
  * slow.cancel();

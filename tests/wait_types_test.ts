@@ -23,8 +23,13 @@ type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends 
 function assertType<T extends true>(_proof?: T): void {}
 
 Deno.test("gather() types a mixed tuple from its members", async () => {
-  const task = createTask(async () => true);
-  const all = gather([() => 1, Promise.resolve("a"), task, async (_signal: AbortSignal) => 5n]);
+  const task = createTask(() => Promise.resolve(true));
+  const all = gather([
+    () => 1,
+    Promise.resolve("a"),
+    task,
+    (_signal: AbortSignal) => Promise.resolve(5n),
+  ]);
   assertType<IsExact<typeof all, Task<[number, string, boolean, bigint]>>>();
   assert.deepEqual(await all, [1, "a", true, 5n]);
 });
@@ -43,7 +48,7 @@ Deno.test("gather() types a readonly tuple like a tuple", async () => {
 });
 
 Deno.test("gather() types an array as an array", async () => {
-  const fns: (() => Promise<number>)[] = [async () => 1, async () => 2];
+  const fns: (() => Promise<number>)[] = [() => Promise.resolve(1), () => Promise.resolve(2)];
   const all = gather(fns);
   assertType<IsExact<typeof all, Task<number[]>>>();
   const mixed: (Task<number> | Promise<string>)[] = [createTask(() => 1), Promise.resolve("s")];
