@@ -97,12 +97,12 @@ Deno.test("offAbort() is harmless on a removed link and after the signal aborted
 Deno.test("offAbort() during the abort is harmless: links are taken as they were at the abort", () => {
   const controller = new AbortController();
   const log: string[] = [];
-  let second: ReturnType<typeof onAbort> | undefined;
+  const links: ReturnType<typeof onAbort>[] = [];
   onAbort(controller.signal, () => {
     log.push("first");
-    offAbort(second!);
+    offAbort(links[0]!);
   });
-  second = onAbort(controller.signal, () => log.push("second"));
+  links.push(onAbort(controller.signal, () => log.push("second")));
   onAbort(controller.signal, () => log.push("third"));
   controller.abort();
   // Links are taken as they were when the signal aborted.

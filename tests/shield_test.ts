@@ -125,7 +125,7 @@ Deno.test("shield() starts a function as its own unlinked task", async () => {
 
 Deno.test("shield() of a function follows its value", async () => {
   assert.equal(await shield(() => "value"), "value");
-  assert.equal(await shield(async () => 5), 5);
+  assert.equal(await shield(() => Promise.resolve(5)), 5);
 });
 
 Deno.test("shield() of a function follows its failure and its cancellation", async () => {

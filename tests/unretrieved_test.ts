@@ -142,6 +142,7 @@ for (
     ["thrown synchronously", () => {
       throw new Error("made inside");
     }],
+    // deno-lint-ignore require-await -- the error must come from the function's synchronous part
     ["thrown by the synchronous part of an async function", async () => {
       throw new Error("made inside");
     }],
