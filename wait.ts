@@ -224,9 +224,9 @@ function noop(): void {}
  * `gather()`, `Promise.all` with cancellation.
  *
  * Task functions are started as tasks, in input order; tasks are used as they are; promises
- * and other thenables are followed (they cannot be cancelled). A task or promise given twice
- * gives its result twice; a task function given twice runs twice, like calling it twice. Empty
- * input fulfils with `[]`.
+ * and other thenables are followed (they cannot be cancelled). The same object given twice
+ * gives its result twice; a task function given twice runs once, like a coroutine object given
+ * twice to asyncio. Empty input fulfils with `[]`.
  *
  * The result is a {@linkcode Task}, typed as a tuple mirroring the input:
  * `gather([() => 1, Promise.resolve("a")])` is a `Task<[number, string]>`; an array of
@@ -390,14 +390,23 @@ export function gather(
     if (remaining === 0) complete();
   };
 
+  // A task function given twice runs once, like any other member given twice. Looking every
+  // function up in a Map would cost a third of the gather, so the Map is made only when the
+  // input holds duplicates at all, which one Set over it tells much more cheaply.
+  const started = n > 1 && new Set(list).size < n ? new Map<unknown, Task<unknown>>() : undefined;
   for (let i = 0; i < n; i++) {
-    const member = list[i];
+    let member = list[i];
     if (typeof member === "function") {
-      const task = internals.child(member as TaskFn<unknown>, undefined, observer);
-      list[i] = task;
-      unfinished++;
-      internals.start(task);
-      continue;
+      const known = started?.get(member);
+      if (known === undefined) {
+        const task = internals.child(member as TaskFn<unknown>, undefined, observer);
+        started?.set(member, task);
+        list[i] = task;
+        unfinished++;
+        internals.start(task);
+        continue;
+      }
+      list[i] = member = known;
     }
     if (member instanceof Task) {
       unfinished++;
@@ -792,10 +801,10 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
   }
 
   next(): Promise<IteratorResult<M, undefined>> {
+    if (this.#closed) return Promise.resolve(DONE);
     if (this.#read < this.#completed.length) {
       return Promise.resolve({ value: this.#completed[this.#read++] as M, done: false });
     }
-    if (this.#closed) return Promise.resolve(DONE);
     if (this.#error !== undefined && !this.#errorDelivered) {
       this.#errorDelivered = true;
       return Promise.reject(this.#error.reason);

@@ -287,6 +287,14 @@ Deno.test("asCompleted() breaking out cancels nothing and releases the timer, li
   assert.deepEqual(tasks.map((t) => t.result()), [1, 2, 3]);
 });
 
+Deno.test("asCompleted() ends the iteration for good once return() is called", async () => {
+  const iterator = asCompleted([Promise.resolve(1), Promise.resolve(2)])[Symbol.asyncIterator]();
+  assert.equal((await iterator.next()).done, false);
+  await flush();
+  assert.deepEqual(await iterator.return!(), { value: undefined, done: true });
+  assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+});
+
 Deno.test("asCompleted() breaking out of the plain form releases everything too", async () => {
   using observers = countObservers();
   using time = fakeTime();

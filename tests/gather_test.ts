@@ -56,10 +56,20 @@ Deno.test("gather() gives a member given twice its result twice", async () => {
   assert.equal(runs, 1);
 });
 
-Deno.test("gather() starts a task function given twice twice, like calling it twice", async () => {
+Deno.test("gather() runs a task function given twice once and gives its result twice", async () => {
   let runs = 0;
   const fn = () => ++runs;
-  assert.deepEqual(await gather([fn, fn]), [1, 2]);
+  const other = () => 10 + ++runs;
+  assert.deepEqual(await gather([fn, other, fn, Promise.resolve(0)]), [1, 12, 1, 0]);
+  assert.equal(runs, 2);
+});
+
+Deno.test("gather() cancels a task function given twice once and waits for it", async () => {
+  const fn = (signal: AbortSignal) => sleep(60_000, { signal });
+  const all = gather([fn, fn], { returnExceptions: true });
+  await flush();
+  all.cancel();
+  await assert.rejects(all, CancelledError);
 });
 
 Deno.test("gather() passes each started task its own signal", async () => {
