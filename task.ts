@@ -95,29 +95,34 @@ let counter = 0;
 // Set by internal factories for the duration of one `new Task()`.
 let building = false;
 
-// Tasks wait here to start. One microtask drains the whole queue, including tasks that running
-// functions create meanwhile, so starting a million tasks neither nests nor queues a million
-// microtasks.
-let queue: (Task<unknown> | undefined)[] = [];
-let runTask: (task: Task<unknown>) => void;
-
-function enqueue(task: Task<unknown>): void {
-  if (queue.push(task) === 1) queueMicrotask(drain);
-}
-
-function drain(): void {
-  for (let i = 0; i < queue.length; i++) {
-    const task = queue[i]!;
-    queue[i] = undefined;
-    runTask(task);
-  }
-  queue = [];
-}
+// Tasks wait to start in a queue linked through the tasks themselves. One microtask drains it,
+// including tasks that running functions add meanwhile, so starting a million tasks neither
+// nests, nor queues a million microtasks, nor grows an array.
+let head: Task<unknown> | undefined;
+let tail: Task<unknown> | undefined;
+let draining = false;
+let enqueue: (task: Task<unknown>) => void;
+let drain: () => void;
 
 interface Deferred<T> {
   promise: Promise<T>;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
+}
+
+// The parts of a task that most tasks never need, kept apart so that a task stays small: at
+// N = 100 000 most of the cost of tasks is the garbage collector's, in proportion to their size.
+class Rare {
+  controller: AbortController | undefined = undefined;
+  // Set once cancellation is requested; the task's signal aborts with it.
+  reason: DOMException | undefined = undefined;
+  // Typed without T so that Task<T> stays covariant (a Task<number> is a Task<unknown>).
+  // deno-lint-ignore no-explicit-any
+  callbacks: ((task: any) => void)[] | undefined = undefined;
+  // deno-lint-ignore no-explicit-any
+  deferred: Deferred<any> | undefined = undefined;
+  onCancel: OnCancel | undefined = undefined;
+  link: Link | undefined = undefined;
 }
 
 function report(error: unknown): void {
@@ -199,7 +204,7 @@ export class Task<T> implements PromiseLike<T> {
       building = true;
       const task = new Task<T>(undefined as unknown as TaskFn<T>);
       task.#state = RUNNING;
-      task.#onCancel = onCancel;
+      (task.#rare = new Rare()).onCancel = onCancel;
       return task;
     };
     internals.fulfil = (task, value) => task.#fulfil(value);
@@ -208,7 +213,7 @@ export class Task<T> implements PromiseLike<T> {
       if (task.#state < FULFILLED) task.#settle(CANCELLED, error);
     };
     internals.adopt = (target, source) => {
-      if (target.#state < FULFILLED) target.#settle(source.#state, source.#result);
+      if (target.#state < FULFILLED) target.#settle(source.#state, source.#value);
     };
     internals.observe = (task, observer) => {
       const observers = task.#observers;
@@ -228,32 +233,47 @@ export class Task<T> implements PromiseLike<T> {
     internals.retrieve = (task) => task.#markRetrieved();
     internals.cancelWith = (task, reason) => task.#requestCancel(reason);
     internals.state = (task) => task.#state;
-    internals.outcome = (task) => task.#result;
+    internals.outcome = (task) => task.#value;
     internals.slot = (task) => task.#slot;
     internals.setSlot = (task, slot) => {
       task.#slot = slot;
     };
     internals.toCancelled = toCancelled;
-    runTask = (task) => Task.#run(task);
+    enqueue = (task) => {
+      if (tail === undefined) {
+        head = task;
+        if (!draining) queueMicrotask(drain);
+      } else tail.#next = task;
+      tail = task;
+    };
+    drain = () => {
+      draining = true;
+      try {
+        while (head !== undefined) {
+          const task = head;
+          head = task.#next;
+          task.#next = undefined;
+          if (head === undefined) tail = undefined;
+          Task.#run(task);
+        }
+      } finally {
+        draining = false;
+        // Only after an internal error: the tasks still queued must start all the same.
+        if (head !== undefined) queueMicrotask(drain);
+      }
+    };
   }
 
-  #fn: TaskFn<T> | undefined;
+  // The function until it starts, then the value, error or CancelledError.
+  #value: unknown;
   #state: number = NEW;
-  #result: unknown = undefined;
-  #controller: AbortController | undefined = undefined;
-  #reason: DOMException | undefined = undefined;
   #observers: Observer | Observer[] | undefined = undefined;
-  // Typed without T so that Task<T> stays covariant (a Task<number> is a Task<unknown>).
-  // deno-lint-ignore no-explicit-any
-  #callbacks: ((task: any) => void)[] | undefined = undefined;
-  // deno-lint-ignore no-explicit-any
-  #deferred: Deferred<any> | undefined = undefined;
-  #onCancel: OnCancel | undefined = undefined;
-  #link: Link | undefined = undefined;
-  #retrieved = false;
-  #id = 0;
+  // The given name, or the n of `Task-<n>` until the name is first read.
+  #name: string | number;
   #slot = -1;
-  #name: string | undefined = undefined;
+  #retrieved = false;
+  #next: Task<unknown> | undefined = undefined;
+  #rare: Rare | undefined = undefined;
 
   /**
    * Creates and schedules a task; the same as {@linkcode createTask}.
@@ -271,27 +291,27 @@ export class Task<T> implements PromiseLike<T> {
       checkFunction("create task", "fn", fn);
       checkSignal("create task", signal);
     }
-    this.#fn = fn;
+    this.#value = fn;
     const name = options?.name;
-    if (name === undefined) this.#id = ++counter;
-    else this.#name = String(name);
+    this.#name = name === undefined ? ++counter : String(name);
     if (internal) return;
     if (signal !== undefined) {
+      const rare = this.#rare = new Rare();
       if (signal.aborted) {
-        this.#fn = undefined;
-        this.#reason = toCancelled(signal.reason);
+        rare.reason = toCancelled(signal.reason);
         this.#state = CANCELLED;
-        this.#result = this.#reason;
+        this.#value = rare.reason;
         return;
       }
-      this.#link = onAbort(signal, (reason) => this.#requestCancel(toCancelled(reason)));
+      rare.link = onAbort(signal, (reason) => this.#requestCancel(toCancelled(reason)));
     }
     enqueue(this);
   }
 
   /** The task's name: the one given at creation, or `Task-<n>`. Assignable. */
   get name(): string {
-    return this.#name ??= `Task-${this.#id}`;
+    const name = this.#name;
+    return typeof name === "string" ? name : (this.#name = `Task-${name}`);
   }
 
   set name(value: string) {
@@ -303,11 +323,12 @@ export class Task<T> implements PromiseLike<T> {
    * is cancelled and never aborts otherwise.
    */
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#reason !== undefined) this.#controller.abort(this.#reason);
+    const rare = this.#rare ??= new Rare();
+    if (rare.controller === undefined) {
+      rare.controller = new AbortController();
+      if (rare.reason !== undefined) rare.controller.abort(rare.reason);
     }
-    return this.#controller.signal;
+    return rare.controller.signal;
   }
 
   /** `"Task"`, for `Object.prototype.toString`. */
@@ -359,7 +380,7 @@ export class Task<T> implements PromiseLike<T> {
    */
   cancel(message?: string): boolean {
     if (this.#state >= FULFILLED) return false;
-    if (this.#reason === undefined) this.#requestCancel(new CancelledError(message));
+    if (this.#rare?.reason === undefined) this.#requestCancel(new CancelledError(message));
     return true;
   }
 
@@ -384,12 +405,12 @@ export class Task<T> implements PromiseLike<T> {
   result(): T {
     switch (this.#state) {
       case FULFILLED:
-        return this.#result as T;
+        return this.#value as T;
       case FAILED:
         this.#markRetrieved();
-        throw this.#result;
+        throw this.#value;
       case CANCELLED:
-        throw this.#result;
+        throw this.#value;
       default:
         throw this.#pending("get the result of");
     }
@@ -418,9 +439,9 @@ export class Task<T> implements PromiseLike<T> {
         return undefined;
       case FAILED:
         this.#markRetrieved();
-        return this.#result;
+        return this.#value;
       case CANCELLED:
-        throw this.#result;
+        throw this.#value;
       default:
         throw this.#pending("get the exception of");
     }
@@ -455,7 +476,7 @@ export class Task<T> implements PromiseLike<T> {
     checkFunction("add done callback", "callback", callback);
     this.#markRetrieved();
     if (this.#state >= FULFILLED) queueMicrotask(() => runCallbacks(this, [callback]));
-    else (this.#callbacks ??= []).push(callback);
+    else ((this.#rare ??= new Rare()).callbacks ??= []).push(callback);
   }
 
   /**
@@ -478,10 +499,11 @@ export class Task<T> implements PromiseLike<T> {
    * ```
    */
   removeDoneCallback(callback: (task: Task<T>) => void): number {
-    const callbacks = this.#callbacks;
+    const rare = this.#rare;
+    const callbacks = rare?.callbacks;
     if (callbacks === undefined) return 0;
     const kept = callbacks.filter((c) => c !== callback);
-    this.#callbacks = kept;
+    rare!.callbacks = kept;
     return callbacks.length - kept.length;
   }
 
@@ -556,17 +578,18 @@ export class Task<T> implements PromiseLike<T> {
   }
 
   #promise(): Promise<T> {
-    if (this.#deferred === undefined) {
+    const rare = this.#rare ??= new Rare();
+    if (rare.deferred === undefined) {
       const deferred = {} as Deferred<T>;
       deferred.promise = new Promise<T>((resolve, reject) => {
         deferred.resolve = resolve as (value: T) => void;
         deferred.reject = reject;
       });
-      this.#deferred = deferred;
-      if (this.#state === FULFILLED) deferred.resolve(this.#result as T);
-      else if (this.#state >= FAILED) deferred.reject(this.#result);
+      rare.deferred = deferred;
+      if (this.#state === FULFILLED) deferred.resolve(this.#value as T);
+      else if (this.#state >= FAILED) deferred.reject(this.#value);
     }
-    return this.#deferred.promise;
+    return rare.deferred.promise;
   }
 
   // Static, so that the task is not the receiver of a frame on the stack while its function
@@ -575,8 +598,8 @@ export class Task<T> implements PromiseLike<T> {
   static #run<T>(task: Task<T>): void {
     if (task.#state !== NEW) return;
     task.#state = RUNNING;
-    const fn = task.#fn!;
-    task.#fn = undefined;
+    const fn = task.#value as TaskFn<T>;
+    task.#value = undefined;
     let result: T | PromiseLike<T>;
     try {
       result = fn.length === 0 ? (fn as () => T | PromiseLike<T>)() : fn(task.signal);
@@ -599,26 +622,26 @@ export class Task<T> implements PromiseLike<T> {
 
   #fail(error: unknown): void {
     if (this.#state >= FULFILLED) return;
+    const reason = this.#rare?.reason;
     if (error instanceof CancelledError) this.#settle(CANCELLED, error);
     else if (
-      this.#reason !== undefined &&
-      (error === this.#reason || (error as Error | undefined)?.name === "AbortError")
+      reason !== undefined &&
+      (error === reason || (error as Error | undefined)?.name === "AbortError")
     ) {
-      this.#settle(CANCELLED, this.#reason);
+      this.#settle(CANCELLED, reason);
     } else this.#settle(FAILED, error);
   }
 
   #requestCancel(reason: DOMException): boolean {
     if (this.#state >= FULFILLED) return false;
-    if (this.#reason !== undefined) return true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
-    if (this.#state === NEW) {
-      this.#fn = undefined;
-      this.#settle(CANCELLED, reason);
-    } else if (this.#onCancel !== undefined) {
-      const onCancel = this.#onCancel;
-      this.#onCancel = undefined;
+    const rare = this.#rare ??= new Rare();
+    if (rare.reason !== undefined) return true;
+    rare.reason = reason;
+    rare.controller?.abort(reason);
+    if (this.#state === NEW) this.#settle(CANCELLED, reason);
+    else if (rare.onCancel !== undefined) {
+      const onCancel = rare.onCancel;
+      rare.onCancel = undefined;
       onCancel(this, reason);
     }
     return true;
@@ -626,16 +649,19 @@ export class Task<T> implements PromiseLike<T> {
 
   #settle(state: number, result: unknown): void {
     this.#state = state;
-    this.#result = result;
-    this.#onCancel = undefined;
-    if (this.#link !== undefined) {
-      offAbort(this.#link);
-      this.#link = undefined;
-    }
-    const deferred = this.#deferred;
-    if (deferred !== undefined) {
-      if (state === FULFILLED) deferred.resolve(result as T);
-      else deferred.reject(result);
+    this.#value = result;
+    const rare = this.#rare;
+    if (rare !== undefined) {
+      rare.onCancel = undefined;
+      if (rare.link !== undefined) {
+        offAbort(rare.link);
+        rare.link = undefined;
+      }
+      const deferred = rare.deferred;
+      if (deferred !== undefined) {
+        if (state === FULFILLED) deferred.resolve(result as T);
+        else deferred.reject(result);
+      }
     }
     if (state === FAILED && !this.#retrieved) {
       unretrieved.register(this, { name: this.name, error: result }, this);
@@ -646,9 +672,9 @@ export class Task<T> implements PromiseLike<T> {
       if (typeof observers === "function") observers(this);
       else for (const observer of observers) observer(this);
     }
-    const callbacks = this.#callbacks;
+    const callbacks = rare?.callbacks;
     if (callbacks !== undefined) {
-      this.#callbacks = undefined;
+      rare!.callbacks = undefined;
       if (callbacks.length > 0) queueMicrotask(() => runCallbacks(this, callbacks));
     }
   }
