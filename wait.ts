@@ -164,20 +164,59 @@ export interface AsCompletedOptions {
 }
 
 /**
+ * The iterator behind `for await (const t of asCompleted(aws))`: each step gives the next
+ * member to complete, the member itself.
+ *
+ * @typeParam M The members, with tasks in place of task functions.
+ */
+export interface AsCompletedIterator<M> {
+  /**
+   * The next member to complete.
+   *
+   * @returns A promise for the next member, or for `done` once every member was handed out;
+   *   it rejects with `TimeoutError` or the abort reason once the time is up or the signal
+   *   aborted.
+   */
+  next(): Promise<IteratorResult<M, undefined>>;
+  /**
+   * Stops listening to the members (and cancels nothing); the iteration is then done.
+   *
+   * @returns A promise for `done`.
+   */
+  return(): Promise<IteratorResult<M, undefined>>;
+}
+
+/**
  * What {@linkcode asCompleted} returns: iterate it with `for await` to get the members in
  * completion order, or with `for` to get one promise per member.
+ *
+ * It is the union of two identical {@linkcode AsCompletedForm}s on purpose. TypeScript types
+ * the variable of a `for await` loop over a single type as the member itself the first time it
+ * sees that type, and as the member's awaited *value* every later time (it caches the loop's
+ * types and awaits them on reuse); for a union it reuses what it found the first time. So
+ * `for await (const t of asCompleted(tasks))` types `t` as the task, in every loop, as it is
+ * at run time.
  *
  * @typeParam M What `for await` yields: the members, with tasks in place of task functions.
  * @typeParam T The members' values.
  */
-export interface AsCompletedIterable<M, T> extends AsyncIterable<M>, Iterable<Promise<T>> {
+export type AsCompletedIterable<M, T> = AsCompletedForm<M, T, 0> | AsCompletedForm<M, T, 1>;
+
+/**
+ * One of the two identical halves of {@linkcode AsCompletedIterable}.
+ *
+ * @typeParam M What `for await` yields: the members, with tasks in place of task functions.
+ * @typeParam T The members' values.
+ * @typeParam Copy Tells the two halves apart.
+ */
+export interface AsCompletedForm<M, T, Copy extends 0 | 1> {
   /**
    * Yields each member once, when it completes, in completion order. Breaking out of the loop
    * stops listening (and cancels nothing).
    *
    * @returns An iterator over the members in completion order.
    */
-  [Symbol.asyncIterator](): AsyncIterator<M, undefined>;
+  [Symbol.asyncIterator](): AsCompletedIterator<M>;
   /**
    * Yields one promise per member: the i-th settles like the i-th member to complete.
    *
@@ -732,7 +771,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 
 // One call of asCompleted(): the members in completion order, read by one async cursor and any
 // number of plain ones.
-class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, undefined> {
+class Completions<M, T> implements AsCompletedForm<M, T, 0>, AsCompletedIterator<M> {
   #members: unknown[] = [];
   #completed: unknown[] = [];
   // The async cursor: how many completions it handed out, and the next() calls still waiting.
@@ -796,7 +835,7 @@ class Completions<M, T> implements AsCompletedIterable<M, T>, AsyncIterator<M, u
     if (signal !== undefined) this.#link = onAbort(signal, (reason) => this.#fail(reason));
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<M, undefined> {
+  [Symbol.asyncIterator](): AsCompletedIterator<M> {
     return this;
   }
 

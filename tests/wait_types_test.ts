@@ -142,6 +142,25 @@ Deno.test("asCompleted() yields tasks for functions and the members themselves o
   assert.equal(seen.length, 3);
 });
 
+Deno.test("asCompleted() types the loop variable as the member in every loop over the same type", async () => {
+  const a = createTask(() => "a");
+  const b = createTask(() => "b");
+  const seen: Task<string>[] = [];
+  for await (const task of asCompleted([a, b])) {
+    assertType<IsExact<typeof task, Task<string>>>();
+    seen.push(task);
+  }
+  for await (const task of asCompleted([b, a])) {
+    assertType<IsExact<typeof task, Task<string>>>();
+    seen.push(task);
+  }
+  const iterable = asCompleted([a]);
+  for await (const task of iterable) assertType<IsExact<typeof task, Task<string>>>();
+  for await (const task of iterable) assertType<IsExact<typeof task, Task<string>>>();
+  assert.equal(seen.length, 4);
+  assert.ok(seen.every((t) => t === a || t === b));
+});
+
 Deno.test("AwaitableValue, GatherResults and AsCompletedMember map each kind of awaitable", () => {
   assertType<IsExact<AwaitableValue<() => Promise<number>>, number>>();
   assertType<IsExact<AwaitableValue<(signal: AbortSignal) => string>, string>>();
