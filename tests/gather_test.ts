@@ -433,3 +433,132 @@ Deno.test("gather() without returnExceptions fails with the first failure to hap
     { numRuns: 60 },
   );
 });
+
+// Task functions that declare no parameter start as one batch followed by one Promise.all;
+// these tests hold that path to the same rules as task members.
+
+Deno.test("gather() starts parameterless functions in creation order among other tasks", async () => {
+  const order: string[] = [];
+  const before = createTask(() => order.push("before"));
+  const all = gather([() => order.push("a"), () => order.push("b"), () => order.push("c")]);
+  const after = createTask(() => order.push("after"));
+  assert.deepEqual(order, []);
+  await all;
+  await before;
+  await after;
+  assert.deepEqual(order, ["before", "a", "b", "c", "after"]);
+});
+
+Deno.test("gather() calls a parameterless function with no argument and no receiver", async () => {
+  let seen: unknown[] = ["not called"];
+  let receiver: unknown = "not called";
+  await gather([function (this: unknown, ...args: unknown[]) {
+    seen = args;
+    receiver = this;
+  }]);
+  assert.deepEqual(seen, []);
+  assert.equal(receiver, undefined);
+});
+
+Deno.test("gather() cancel() before parameterless functions start means none runs", async () => {
+  let calls = 0;
+  const all = gather([() => calls++, () => calls++]);
+  assert.equal(all.cancel(), true);
+  await assert.rejects(all, CancelledError);
+  await flush();
+  assert.equal(calls, 0);
+  assert.equal(all.cancelled(), true);
+});
+
+Deno.test("gather() stops starting parameterless functions once one of them cancels it", async () => {
+  const calls: number[] = [];
+  const all: Task<unknown[]> = gather([
+    () => calls.push(0),
+    () => {
+      calls.push(1);
+      all.cancel("enough");
+    },
+    () => calls.push(2),
+  ]);
+  const error = await all.catch((e) => e);
+  assert.ok(error instanceof CancelledError);
+  assert.equal(error.message, "enough");
+  assert.deepEqual(calls, [0, 1]);
+});
+
+Deno.test("gather() cancel() waits for running parameterless functions before it is cancelled", async () => {
+  using time = fakeTime();
+  let finished = 0;
+  const all = gather([
+    () => sleep(10).then(() => finished++),
+    () => sleep(30).then(() => finished++),
+  ]);
+  await time.tick(1);
+  all.cancel();
+  await time.tick(15);
+  assert.equal(all.done(), false);
+  assert.equal(finished, 1);
+  await time.tick(15);
+  assert.equal(all.cancelled(), true);
+  assert.equal(finished, 2);
+  await all.catch(() => {});
+});
+
+Deno.test("gather() fails with a parameterless function's synchronous throw, the others keep running", async () => {
+  using time = fakeTime();
+  let finished = false;
+  const boom = new Error("boom");
+  const all = gather([() => sleep(10).then(() => (finished = true)), () => {
+    throw boom;
+  }]);
+  await time.tick(0);
+  assert.equal(all.done(), true);
+  assert.equal(all.exception(), boom);
+  await time.tick(10);
+  assert.equal(finished, true);
+});
+
+Deno.test("gather() puts parameterless functions' errors in place with returnExceptions", async () => {
+  const boom = new Error("boom");
+  const cancelled = new CancelledError("stop");
+  const results = await gather([() => 1, () => Promise.reject(boom), async () => {
+    throw cancelled;
+  }], { returnExceptions: true });
+  assert.deepEqual(results, [1, boom, cancelled]);
+});
+
+Deno.test("gather() mixes parameterless functions, tasks, promises and duplicates in input order", async () => {
+  using time = fakeTime();
+  let calls = 0;
+  const twice = () => {
+    calls++;
+    return sleep(5).then(() => "twice");
+  };
+  const task = createTask(work(20, "task"));
+  const all = gather([
+    () => "first",
+    work(10, "with signal"),
+    twice,
+    task,
+    Promise.resolve("promise"),
+    twice,
+    () => sleep(15).then(() => "last"),
+  ]);
+  await time.tick(20);
+  assert.deepEqual(all.result(), [
+    "first",
+    "with signal",
+    "twice",
+    "task",
+    "promise",
+    "twice",
+    "last",
+  ]);
+  assert.equal(calls, 1);
+});
+
+Deno.test("gather() keeps start order when parameterless functions and others are mixed", async () => {
+  const order: string[] = [];
+  await gather([() => order.push("a"), (_signal) => order.push("b"), () => order.push("c")]);
+  assert.deepEqual(order, ["a", "b", "c"]);
+});
