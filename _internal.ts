@@ -1,6 +1,7 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // The private side of Task, filled in by task.ts, for the modules that build on tasks (groups,
 // combinators). Nothing here is exported from the package.
+import { CancelledError } from "./errors.ts";
 import type { Task, TaskFn } from "./task.ts";
 
 /** Task states. `NEW` has not started; `done()` is true from `FULFILLED` on. */
@@ -55,3 +56,15 @@ export interface Internals {
 
 /** Filled in when task.ts is evaluated; import task.ts before using it. */
 export const internals = {} as Internals;
+
+/** Whether a value can be awaited as a promise: an object or function with a `then` method. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") &&
+    typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+/** Whether an error is a cancellation: a `CancelledError` or any error named `"AbortError"`. */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof CancelledError ||
+    (error as { name?: unknown } | null | undefined)?.name === "AbortError";
+}

@@ -31,7 +31,7 @@
 import { CancelledError, ExceptionGroup, InvalidStateError } from "./errors.ts";
 import { checkFunction, checkSignal, show } from "./_format.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
-import { FAILED, internals, type Observer } from "./_internal.ts";
+import { FAILED, internals, isCancellation, isThenable, type Observer } from "./_internal.ts";
 import type { Task, TaskFn } from "./task.ts";
 // Evaluating task.ts fills in `internals`, also when this module is imported on its own.
 import "./task.ts";
@@ -171,11 +171,6 @@ const COMPACT_AT = 1024;
 
 let counter = 0;
 
-function isCancellation(error: unknown): boolean {
-  return error instanceof CancelledError ||
-    (error as { name?: unknown } | null | undefined)?.name === "AbortError";
-}
-
 function checkLimit(limit: unknown): number {
   if (limit === undefined) return Infinity;
   if (limit === Infinity || (Number.isInteger(limit) && (limit as number) > 0)) {
@@ -279,10 +274,7 @@ class Group implements TaskGroup {
     } catch (error) {
       return this.#bodyRejected(error);
     }
-    if (
-      result === null || (typeof result !== "object" && typeof result !== "function") ||
-      typeof (result as PromiseLike<unknown>).then !== "function"
-    ) return this.#bodyFulfilled(result);
+    if (!isThenable(result)) return this.#bodyFulfilled(result);
     // Promise.resolve() flattens a thenable that fulfils with a thenable, as `await` does.
     (result instanceof Promise ? result : Promise.resolve(result)).then(
       (value) => this.#bodyFulfilled(value),

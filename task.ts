@@ -30,6 +30,7 @@ import {
   FAILED,
   FULFILLED,
   internals,
+  isThenable,
   NEW,
   type Observer,
   type OnCancel,
@@ -139,11 +140,6 @@ function runCallbacks(task: Task<any>, callbacks: ((task: any) => void)[]): void
       report(error);
     }
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
-    typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 function toCancelled(reason: unknown): CancelledError {

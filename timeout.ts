@@ -46,7 +46,14 @@
  */
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 import { checkFunction, checkSignal, checkTime, show } from "./_format.ts";
-import { CANCELLED, FULFILLED, internals, type Observer } from "./_internal.ts";
+import {
+  CANCELLED,
+  FULFILLED,
+  internals,
+  isCancellation,
+  isThenable,
+  type Observer,
+} from "./_internal.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { type Awaitable, createTask, Task } from "./task.ts";
@@ -140,11 +147,6 @@ let enter: <T>(
   body: (scope: Timeout) => T | PromiseLike<T>,
   parent: AbortSignal | undefined,
 ) => Promise<T>;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
-    typeof (value as PromiseLike<unknown>).then === "function";
-}
 
 /**
  * The scope a {@linkcode timeout} or {@linkcode timeoutAt} body runs in: asyncio's `Timeout`
@@ -363,9 +365,7 @@ export class Timeout {
   #translate(error: unknown): unknown {
     if (!this.#expired || this.#parent?.aborted) return error;
     // Expired, so the signal is aborted and its reason is this scope's CancelledError.
-    const cancellation = error instanceof CancelledError ||
-      (error as { name?: unknown } | null)?.name === "AbortError";
-    if (!cancellation) return error;
+    if (!isCancellation(error)) return error;
     return new TimeoutError("Timed out: the deadline of the timeout scope passed", {
       cause: error,
     });

@@ -47,7 +47,15 @@ import { type Awaitable, createTask, Task, type TaskFn } from "./task.ts";
 import { checkIterable, checkSignal, checkTime, show } from "./_format.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
-import { CANCELLED, FAILED, FULFILLED, internals, type Observer } from "./_internal.ts";
+import {
+  CANCELLED,
+  FAILED,
+  FULFILLED,
+  internals,
+  isCancellation,
+  isThenable,
+  type Observer,
+} from "./_internal.ts";
 
 /** {@linkcode wait} returns when every member is done (the default). */
 export const ALL_COMPLETED = "ALL_COMPLETED";
@@ -223,15 +231,6 @@ export interface AsCompletedForm<M, T, Copy extends 0 | 1> {
    * @returns An iterator over promises.
    */
   [Symbol.iterator](): Iterator<Promise<T>, undefined>;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
-    typeof (value as PromiseLike<unknown>).then === "function";
-}
-
-function isCancellation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as Error).name === "AbortError";
 }
 
 // What gather() needs to know of its members' kinds, learnt in the same pass that checks them.
