@@ -105,3 +105,23 @@ export function fakeTime(): FakeTime {
     [Symbol.dispose]: () => clock.uninstall(),
   };
 }
+
+/** How a promise settled so far: lets a test look without awaiting (and handles rejection). */
+export interface Watched<T> {
+  settled: boolean;
+  value: T | undefined;
+  error: unknown;
+}
+
+/** Follows a promise so a test can look at its state without awaiting it. */
+export function watch<T>(promise: Promise<T>): Watched<T> {
+  const state: Watched<T> = { settled: false, value: undefined, error: undefined };
+  promise.then((value) => {
+    state.settled = true;
+    state.value = value;
+  }, (error) => {
+    state.settled = true;
+    state.error = error;
+  });
+  return state;
+}

@@ -521,7 +521,7 @@ Deno.test("gather() fails with a parameterless function's synchronous throw, the
 Deno.test("gather() puts parameterless functions' errors in place with returnExceptions", async () => {
   const boom = new Error("boom");
   const cancelled = new CancelledError("stop");
-  const results = await gather([() => 1, () => Promise.reject(boom), async () => {
+  const results = await gather([() => 1, () => Promise.reject(boom), () => {
     throw cancelled;
   }], { returnExceptions: true });
   assert.deepEqual(results, [1, boom, cancelled]);

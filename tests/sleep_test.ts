@@ -3,27 +3,14 @@ import assert from "node:assert/strict";
 import { CancelledError } from "../errors.ts";
 import { createTask } from "../task.ts";
 import { sleep } from "../timeout.ts";
-import { countListeners, fakeTime, flush } from "./_fixtures.ts";
+import { countListeners, fakeTime, flush, watch } from "./_fixtures.ts";
 
 const MAX_DELAY = 2 ** 31 - 1;
-
-/** Tracks how a promise settled, without leaving a rejection unhandled. */
-function track<T>(promise: Promise<T>) {
-  const state = { settled: false, value: undefined as T | undefined, error: undefined as unknown };
-  promise.then((value) => {
-    state.settled = true;
-    state.value = value;
-  }, (error) => {
-    state.settled = true;
-    state.error = error;
-  });
-  return state;
-}
 
 Deno.test("sleep() resolves with undefined after ms", async () => {
   using time = fakeTime();
   const start = performance.now();
-  const slept = track(sleep(100));
+  const slept = watch(sleep(100));
   assert.equal(time.timers(), 1);
   await time.tick(99);
   assert.equal(slept.settled, false);
@@ -37,7 +24,7 @@ Deno.test("sleep() resolves with undefined after ms", async () => {
 
 Deno.test("sleep() resolves after a fractional ms", async () => {
   using time = fakeTime();
-  const slept = track(sleep(2.5));
+  const slept = watch(sleep(2.5));
   await time.tick(2);
   assert.equal(slept.settled, false);
   await time.tick(1);
@@ -47,7 +34,7 @@ Deno.test("sleep() resolves after a fractional ms", async () => {
 
 Deno.test("sleep() with 0 waits one setTimeout turn", async () => {
   using time = fakeTime();
-  const slept = track(sleep(0));
+  const slept = watch(sleep(0));
   await flush();
   assert.equal(slept.settled, false);
   assert.equal(time.timers(), 1);
@@ -58,8 +45,8 @@ Deno.test("sleep() with 0 waits one setTimeout turn", async () => {
 
 Deno.test("sleep() with a negative ms waits one setTimeout turn", async () => {
   using time = fakeTime();
-  const slept = track(sleep(-500));
-  const minusInfinity = track(sleep(-Infinity));
+  const slept = watch(sleep(-500));
+  const minusInfinity = watch(sleep(-Infinity));
   await flush();
   assert.equal(slept.settled, false);
   assert.equal(minusInfinity.settled, false);
@@ -88,9 +75,9 @@ Deno.test("sleep() with Infinity, null or undefined holds no timer and waits for
   const listeners = countListeners(controller.signal);
   const { signal } = controller;
   const sleeps = [
-    track(sleep(Infinity, { signal })),
-    track(sleep(null, { signal })),
-    track(sleep(undefined, { signal })),
+    watch(sleep(Infinity, { signal })),
+    watch(sleep(null, { signal })),
+    watch(sleep(undefined, { signal })),
   ];
   assert.equal(time.timers(), 0);
   assert.equal(listeners(), 1);
@@ -108,8 +95,8 @@ Deno.test("sleep() with Infinity, null or undefined holds no timer and waits for
 
 Deno.test("sleep() with Infinity and no signal holds no timer", async () => {
   using time = fakeTime();
-  const slept = track(sleep(Infinity));
-  const forever = track(sleep(undefined));
+  const slept = watch(sleep(Infinity));
+  const forever = watch(sleep(undefined));
   assert.equal(time.timers(), 0);
   await time.tick(10 * MAX_DELAY);
   assert.equal(slept.settled, false);
@@ -120,7 +107,7 @@ Deno.test("sleep() rejects with the signal's reason and clears its timer on abor
   using time = fakeTime();
   const controller = new AbortController();
   const listeners = countListeners(controller.signal);
-  const slept = track(sleep(1_000, { signal: controller.signal }));
+  const slept = watch(sleep(1_000, { signal: controller.signal }));
   assert.equal(time.timers(), 1);
   assert.equal(listeners(), 1);
   await time.tick(500);
@@ -157,8 +144,8 @@ Deno.test("sleep() with an already aborted signal rejects at once and holds noth
   const controller = new AbortController();
   controller.abort(reason);
   const listeners = countListeners(controller.signal);
-  const slept = track(sleep(1_000, { signal: controller.signal }));
-  const forever = track(sleep(Infinity, { signal: controller.signal }));
+  const slept = watch(sleep(1_000, { signal: controller.signal }));
+  const forever = watch(sleep(Infinity, { signal: controller.signal }));
   assert.equal(time.timers(), 0);
   assert.equal(listeners(), 0);
   await flush(1);
@@ -176,7 +163,7 @@ Deno.test("sleep() removes its listener when it resolves", async () => {
   using time = fakeTime();
   const controller = new AbortController();
   const listeners = countListeners(controller.signal);
-  const slept = track(sleep(10, { signal: controller.signal }));
+  const slept = watch(sleep(10, { signal: controller.signal }));
   assert.equal(listeners(), 1);
   await time.tick(10);
   assert.equal(slept.settled, true);
@@ -192,9 +179,9 @@ Deno.test("sleep() shares one listener between sleeps on the same signal", async
   using time = fakeTime();
   const controller = new AbortController();
   const listeners = countListeners(controller.signal);
-  const short = track(sleep(10, { signal: controller.signal }));
-  const long = track(sleep(1_000, { signal: controller.signal }));
-  const longer = track(sleep(2_000, { signal: controller.signal }));
+  const short = watch(sleep(10, { signal: controller.signal }));
+  const long = watch(sleep(1_000, { signal: controller.signal }));
+  const longer = watch(sleep(2_000, { signal: controller.signal }));
   assert.equal(listeners(), 1);
   await time.tick(10);
   assert.equal(short.settled, true);
@@ -210,7 +197,7 @@ Deno.test("sleep() shares one listener between sleeps on the same signal", async
 Deno.test("sleep() above 2^31-1 ms does not fire early", async () => {
   using time = fakeTime();
   const ms = 2 ** 31 + 5_000;
-  const slept = track(sleep(ms));
+  const slept = watch(sleep(ms));
   await time.tick(MAX_DELAY + 1_000);
   assert.equal(slept.settled, false);
   assert.equal(time.timers(), 1);
@@ -224,7 +211,7 @@ Deno.test("sleep() above 2^31-1 ms does not fire early", async () => {
 Deno.test("sleep() of many times 2^31-1 ms fires at its deadline", async () => {
   using time = fakeTime();
   const ms = 5 * MAX_DELAY + 123;
-  const slept = track(sleep(ms));
+  const slept = watch(sleep(ms));
   await time.tick(ms - 1);
   assert.equal(slept.settled, false);
   await time.tick(1);
@@ -235,7 +222,7 @@ Deno.test("sleep() of many times 2^31-1 ms fires at its deadline", async () => {
 Deno.test("sleep() above 2^31-1 ms can be aborted and leaves no timer", async () => {
   using time = fakeTime();
   const controller = new AbortController();
-  const slept = track(sleep(2 ** 33, { signal: controller.signal }));
+  const slept = watch(sleep(2 ** 33, { signal: controller.signal }));
   await time.tick(MAX_DELAY + 10);
   assert.equal(time.timers(), 1);
   controller.abort("late");

@@ -11,23 +11,10 @@ import {
   timeoutAt,
   TimeoutError,
 } from "../mod.ts";
-import { countListeners, fakeTime, flush } from "./_fixtures.ts";
+import { countListeners, fakeTime, flush, watch } from "./_fixtures.ts";
 
 const SCOPE_TIMEOUT = "Timed out: the deadline of the timeout scope passed";
 const SCOPE_CANCEL = "Cancelled by timeout: the deadline of the timeout scope passed";
-
-/** Follows a promise so a test can look at its state without awaiting it. */
-function watch<T>(promise: Promise<T>) {
-  const state = { settled: false, value: undefined as T | undefined, error: undefined as unknown };
-  promise.then((value) => {
-    state.settled = true;
-    state.value = value;
-  }, (error) => {
-    state.settled = true;
-    state.error = error;
-  });
-  return state;
-}
 
 /** A body that sleeps `ms` on the scope's signal, then returns `value`. */
 function sleeper<T>(ms: number, value: T): (scope: Timeout) => Promise<T> {

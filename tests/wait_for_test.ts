@@ -17,21 +17,9 @@ import {
   failing,
   fakeTime,
   flush,
+  watch,
   work,
 } from "./_fixtures.ts";
-
-/** Follows a promise so a test can look at its state without awaiting it. */
-function watch<T>(promise: Promise<T>) {
-  const state = { settled: false, value: undefined as T | undefined, error: undefined as unknown };
-  promise.then((value) => {
-    state.settled = true;
-    state.value = value;
-  }, (error) => {
-    state.settled = true;
-    state.error = error;
-  });
-  return state;
-}
 
 function assertTimedOut(error: unknown, ms: number): asserts error is TimeoutError {
   assert.ok(error instanceof TimeoutError, `expected a TimeoutError, got ${error}`);
