@@ -11,6 +11,14 @@ export const SIZES: number[] = SMOKE ? [100] : [1_000, 100_000];
 /** Per-bench options: few iterations in smoke mode. */
 export const RUNS: { n?: number; warmup?: number } = SMOKE ? { n: 2, warmup: 1 } : {};
 
+/**
+ * Per-bench options for input size `n`. At 100 000 one iteration takes tens of milliseconds and
+ * the garbage collector's timing moves each one, so those benches take a fixed, larger count.
+ */
+export function runsFor(n: number): { n?: number; warmup?: number } {
+  return SMOKE || n < 100_000 ? RUNS : { n: 60, warmup: 10 };
+}
+
 /** `n` trivial task functions: each an async function returning its index. */
 export function taskFns(n: number): (() => Promise<number>)[] {
   // An async function is what real task functions are; it awaits nothing on purpose.

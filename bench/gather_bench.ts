@@ -1,6 +1,6 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 import { asCompleted, gather } from "../mod.ts";
-import { RUNS, SIZES, taskFns } from "./_inputs.ts";
+import { runsFor, SIZES, taskFns } from "./_inputs.ts";
 
 for (const n of SIZES) {
   const fns = taskFns(n);
@@ -9,7 +9,7 @@ for (const n of SIZES) {
     name: `Promise.all (N=${n})`,
     group: `gather (N=${n})`,
     baseline: true,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       await Promise.all(fns.map((f) => f()));
     },
@@ -17,7 +17,7 @@ for (const n of SIZES) {
   Deno.bench({
     name: `gather (N=${n})`,
     group: `gather (N=${n})`,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       await gather(fns);
     },
@@ -28,7 +28,7 @@ for (const n of SIZES) {
     name: `Promise.all + per-item callback (N=${n})`,
     group: `asCompleted (N=${n})`,
     baseline: true,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       let seen = 0;
       await Promise.all(fns.map((f) => f().then(() => seen++)));
@@ -37,7 +37,7 @@ for (const n of SIZES) {
   Deno.bench({
     name: `asCompleted (N=${n})`,
     group: `asCompleted (N=${n})`,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       let seen = 0;
       for await (const _ of asCompleted(fns)) seen++;

@@ -1,6 +1,6 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 import { taskGroup } from "../mod.ts";
-import { runLimited, RUNS, SIZES, taskFns } from "./_inputs.ts";
+import { runLimited, runsFor, SIZES, taskFns } from "./_inputs.ts";
 
 for (const n of SIZES) {
   const fns = taskFns(n);
@@ -9,7 +9,7 @@ for (const n of SIZES) {
     name: `Promise.all (N=${n})`,
     group: `taskGroup (N=${n})`,
     baseline: true,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       await Promise.all(fns.map((f) => f()));
     },
@@ -17,7 +17,7 @@ for (const n of SIZES) {
   Deno.bench({
     name: `taskGroup (N=${n})`,
     group: `taskGroup (N=${n})`,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       await taskGroup((tg) => {
         for (const f of fns) tg.createTask(f);
@@ -29,7 +29,7 @@ for (const n of SIZES) {
     name: `hand-rolled 16-slot runner (N=${n})`,
     group: `taskGroup limit 16 (N=${n})`,
     baseline: true,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       await runLimited(fns, 16);
     },
@@ -37,7 +37,7 @@ for (const n of SIZES) {
   Deno.bench({
     name: `taskGroup({ limit: 16 }) (N=${n})`,
     group: `taskGroup limit 16 (N=${n})`,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       await taskGroup((tg) => {
         for (const f of fns) tg.createTask(f);

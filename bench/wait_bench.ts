@@ -1,6 +1,6 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 import { createTask, FIRST_COMPLETED, type Task, timeout, wait } from "../mod.ts";
-import { RUNS, SIZES } from "./_inputs.ts";
+import { runsFor, SIZES } from "./_inputs.ts";
 
 // "First one wins": one of N racers settles at once, the others wait on their signal. The raw
 // variant races promises and aborts the losers through one AbortController each.
@@ -16,7 +16,7 @@ for (const n of SIZES) {
     name: `Promise.race + AbortControllers (N=${n})`,
     group,
     baseline: true,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       const controllers = racers.map(() => new AbortController());
       const promises = racers.map((f, i) => f(controllers[i].signal));
@@ -28,7 +28,7 @@ for (const n of SIZES) {
   Deno.bench({
     name: `wait(FIRST_COMPLETED) + cancel (N=${n})`,
     group,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
       const tasks = racers.map((f) => createTask(f));
       const [, pending] = await wait(tasks, { returnWhen: FIRST_COMPLETED });
@@ -38,24 +38,26 @@ for (const n of SIZES) {
   });
 }
 
-// A time limit around work that is already done: the cost of the scope itself.
-{
-  const body = () => Promise.resolve(1);
+// A time limit around work that is already done: the cost of the scope itself (an
+// AbortController, a timer set and cleared), N scopes at once against N raw bodies.
+for (const n of SIZES) {
+  const group = `timeout() around a resolved body (N=${n})`;
+  const bodies = Array.from({ length: n }, (_, i) => () => Promise.resolve(i));
   Deno.bench({
-    name: "raw body",
-    group: "timeout() around a resolved body",
+    name: `raw bodies (N=${n})`,
+    group,
     baseline: true,
-    ...RUNS,
+    ...runsFor(n),
     fn: async () => {
-      await body();
+      await Promise.all(bodies.map((body) => body()));
     },
   });
   Deno.bench({
-    name: "timeout(1000, body)",
-    group: "timeout() around a resolved body",
-    ...RUNS,
+    name: `timeout(1000, body) (N=${n})`,
+    group,
+    ...runsFor(n),
     fn: async () => {
-      await timeout(1000, body);
+      await Promise.all(bodies.map((body) => timeout(1000, body)));
     },
   });
 }
