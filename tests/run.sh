@@ -53,6 +53,10 @@ gate "deno check (with docs)" deno task check
 gate "deno doc --lint" deno task doc:lint
 gate "deno publish --dry-run" deno publish --dry-run --allow-dirty
 deno_suite "Deno tests (with doc examples)" deno task test
+# The benches on tiny inputs with two iterations each: proves they still run, measures nothing.
+gate "benches (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno bench --allow-env bench/
+# The README's demonstration, against its own server on 127.0.0.1; it must end by itself.
+gate "demo (examples/demo.ts)" timeout 120 deno task demo
 
 # The npm build, and the same Deno.test suite compiled and run against it on Node (tests/node/),
 # then the smoke scenarios (tests/smoke/) under Bun and, where Chromium is installed, in a browser.
