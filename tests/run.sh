@@ -26,42 +26,9 @@ gate() {
   fi
 }
 
-# A suite runs many tests; its own summary line gives the counts.
-deno_suite() {
-  local name=$1
-  shift
-  echo "== $name"
-  "$@" 2>&1 | tee "$log" | grep -E '^(ok|FAILED) \||=>|error:|^\S.* \.\.\. FAILED' || true
-  local line p f
-  line=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log" | tail -n 1)
-  if [ -z "$line" ]; then
-    echo "   no summary line: counting the suite as one failure"
-    tail -n 40 "$log"
-    failed=$((failed + 1))
-    return
-  fi
-  p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
-  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
-  passed=$((passed + p))
-  failed=$((failed + f))
-  if [ "$f" != 0 ]; then sed -n '/^ERRORS/,$p' "$log" | head -n 200; fi
-}
-
-gate "deno fmt --check" deno fmt --check
-gate "deno lint" deno lint
-gate "deno check (with docs)" deno task check
-gate "deno doc --lint" deno task doc:lint
-gate "deno publish --dry-run" deno publish --dry-run --allow-dirty
-deno_suite "Deno tests (with doc examples)" deno task test
-# The benches on tiny inputs with two iterations each: proves they still run, measures nothing.
-gate "benches (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno bench --allow-env bench/
-# The README's demonstration, against its own server on 127.0.0.1; it must end by itself.
-gate "demo (examples/demo.ts)" timeout 120 deno task demo
-
-# The npm build, and the same Deno.test suite compiled and run against it on Node (tests/node/),
-# then the smoke scenarios (tests/smoke/) under Bun and, where Chromium is installed, in a browser.
-# Each of these suites prints a last line "... N passed | N failed ..." counting its tests.
-other_suite() {
+# A suite runs many tests and ends with a line "... N passed | N failed ..." that gives the
+# counts; on failures, its output from the line matching `details` on is shown.
+suite() {
   local name=$1 details=$2
   shift 2
   echo "== $name"
@@ -79,19 +46,34 @@ other_suite() {
   f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
   passed=$((passed + p))
   failed=$((failed + f))
-  if [ "$f" != 0 ]; then sed -n "/$details/,\$p" "$log" | sed '$d' | head -n 200; fi
+  if [ "$f" != 0 ]; then sed -n "/$details/,\$p" "$log" | head -n 200; fi
 }
+
+gate "deno fmt --check" deno fmt --check
+gate "deno lint" deno lint
+gate "deno check (with docs)" deno task check
+gate "deno doc --lint" deno task doc:lint
+gate "deno publish --dry-run" deno publish --dry-run --allow-dirty
+suite "Deno tests (with doc examples)" "ERRORS" deno task test
+# The benches on tiny inputs with two iterations each: proves they still run, measures nothing.
+gate "benches (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno bench --allow-env bench/
+# The README's demonstration, against its own server on 127.0.0.1; it must end by itself.
+gate "demo (examples/demo.ts)" timeout 120 deno task demo
+
+# The npm build, and the same Deno.test suite compiled and run against it on Node (tests/node/),
+# then the smoke scenarios (tests/smoke/) under Bun and, where Chromium is installed, in a browser.
+# Each of these suites prints a last line "... N passed | N failed ..." counting its tests.
 
 gate "npm build (dist/)" node npm/build.mjs
 gate "tests build for Node" node tests/node/build.mjs
 # Node 20 is this machine's; 22 and 24 are fetched once by npx (tests/node/run.mjs).
-other_suite "Node $(node --version) tests" "failing tests:" node tests/node/run.mjs
+suite "Node $(node --version) tests" "failing tests:" node tests/node/run.mjs
 for version in 22.23.3 24.21.0; do
-  other_suite "Node v$version tests" "failing tests:" node tests/node/run.mjs "$version"
+  suite "Node v$version tests" "failing tests:" node tests/node/run.mjs "$version"
 done
-other_suite "Bun smoke" "smoke.spec.js:" node tests/smoke/bun.mjs
+suite "Bun smoke" "smoke.spec.js:" node tests/smoke/bun.mjs
 if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-  other_suite "Browser (Chromium) smoke" "FAILED" node tests/smoke/browser.mjs
+  suite "Browser (Chromium) smoke" "FAILED" node tests/smoke/browser.mjs
 else
   echo "== Browser (Chromium) smoke: skipped, Chromium is not installed (apt-get install chromium)"
 fi
