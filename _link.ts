@@ -1,48 +1,55 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // One abort listener per signal, however many parties wait on it. Adding one listener per task
 // to a shared signal makes each removal scan the signal's list, so a run of n tasks costs O(n²);
-// here a link is added and removed in O(1) and the signal's listener goes when the last link does.
+// here a link is added and removed in O(1) (a `Parties` list) and the signal's listener goes
+// when the last link does. When the signal aborts, every link made before is told exactly once,
+// whatever another link does meanwhile (settle work that removes other links, throw).
+import { Parties, type Party } from "./_parties.ts";
 
 /** A registration made by {@linkcode onAbort}; pass it to {@linkcode offAbort}. */
-export interface Link {
+export type Link = Party<unknown>;
+
+// The links of one signal, with the one listener that tells them.
+class SignalLinks extends Parties<unknown> {
   readonly signal: AbortSignal;
-  readonly fn: (reason: unknown) => void;
+  readonly listener = (): void => {
+    registry.delete(this.signal);
+    this.signal.removeEventListener("abort", this.listener);
+    this.tell(this.signal.reason);
+  };
+
+  constructor(signal: AbortSignal) {
+    super();
+    this.signal = signal;
+    signal.addEventListener("abort", this.listener);
+    registry.set(signal, this);
+  }
 }
 
-interface Links extends Set<Link> {
-  listener: () => void;
-}
-
-const registry = new WeakMap<AbortSignal, Links>();
+const registry = new WeakMap<AbortSignal, SignalLinks>();
 
 /**
  * Calls `fn(signal.reason)` once when `signal` aborts. The signal must not be aborted yet.
  * Links are called in the order they were made.
  */
 export function onAbort(signal: AbortSignal, fn: (reason: unknown) => void): Link {
-  let links = registry.get(signal);
-  if (links === undefined) {
-    const created = new Set<Link>() as Links;
-    created.listener = () => {
-      registry.delete(signal);
-      signal.removeEventListener("abort", created.listener);
-      const reason = signal.reason;
-      for (const link of created) link.fn(reason);
-      created.clear();
-    };
-    signal.addEventListener("abort", created.listener);
-    registry.set(signal, created);
-    links = created;
-  }
-  const link: Link = { signal, fn };
-  links.add(link);
-  return link;
+  return (registry.get(signal) ?? new SignalLinks(signal)).add(fn);
 }
 
-/** Removes a link; the signal's listener goes with its last link. */
+/**
+ * Removes a link, also while its signal's links are being told; the signal's listener goes
+ * with its last link. Removing a link twice, or one already told, does nothing.
+ */
 export function offAbort(link: Link): void {
-  const links = registry.get(link.signal);
-  if (links === undefined || !links.delete(link) || links.size > 0) return;
-  registry.delete(link.signal);
-  link.signal.removeEventListener("abort", links.listener);
+  const links = link.list as SignalLinks | undefined;
+  if (links === undefined || !links.remove(link) || links.size > 0) return;
+  // Not while its links are being told: the listener is gone already.
+  if (registry.get(links.signal) !== links) return;
+  registry.delete(links.signal);
+  links.signal.removeEventListener("abort", links.listener);
+}
+
+/** How many links wait on `signal`; for tests. */
+export function linkCount(signal: AbortSignal): number {
+  return registry.get(signal)?.size ?? 0;
 }

@@ -1,14 +1,44 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
-// A one-shot timer on the performance.now() clock that can be moved and that copes with delays
-// beyond what setTimeout accepts (longer ones overflow and fire at once).
+// Deadlines on the performance.now() clock, kept in one binary heap behind one setTimeout.
+//
+// One heap rather than a setTimeout per deadline, for two reasons. Order: deadlines that are
+// due together fire in deadline order and, for equal deadlines, in the order they were set, so
+// nested scopes with the same deadline expire outermost first, every time (separate timers
+// fire in whatever order their rounded delays and re-arming give). Cost: setting and clearing a
+// deadline is O(log n) work in this file instead of a runtime timer each.
+//
+// setTimeout may fire early (it clamps delays above 2^31−1 ms, drops fractions of a millisecond
+// and may run on a coarser clock), so the heap fires only what performance.now() says is due
+// and re-arms for the rest. The runtime timer is cleared as soon as the heap is empty, so a
+// program (or a test sanitizer) never sees a timer that nobody waits for.
+//
+// Invariant (checked by `checkDeadlines()`): every entry's `index` is its place in the heap,
+// and no entry is due later than its children.
+
+import { report } from "./_report.ts";
 
 const MAX_DELAY = 2 ** 31 - 1;
+
+interface Entry {
+  deadline: number;
+  seq: number;
+  index: number;
+  timer: Timer;
+}
+
+const heap: Entry[] = [];
+let seq = 0;
+let armed: ReturnType<typeof setTimeout> | undefined;
+let armedFor = Infinity;
+// The timer functions the runtime timer was set with: when a test swaps them (fake timers
+// installed or removed), the runtime timer is set anew with the current ones.
+let armedWith: typeof setTimeout | undefined;
+let clearWith: typeof clearTimeout | undefined;
 
 /** Calls `fn` once `performance.now()` reaches the deadline given to `schedule()`. */
 export class Timer {
   #fn: () => void;
-  #id: ReturnType<typeof setTimeout> | undefined;
-  #deadline = Infinity;
+  #entry: Entry | undefined = undefined;
 
   constructor(fn: () => void) {
     this.#fn = fn;
@@ -16,35 +46,122 @@ export class Timer {
 
   /** The deadline, or `Infinity` when none is set. */
   get deadline(): number {
-    return this.#deadline;
+    return this.#entry?.deadline ?? Infinity;
   }
 
   /**
    * Moves the deadline; `Infinity` disables the timer. A deadline already due still waits for
-   * one `setTimeout` turn.
+   * one `setTimeout` turn. Setting a deadline counts as a new one for the order of equal ones.
    */
   schedule(deadline: number): void {
     this.clear();
-    this.#deadline = deadline;
-    if (deadline !== Infinity) this.#arm(Math.max(0, deadline - performance.now()));
+    if (deadline === Infinity) return;
+    const entry: Entry = { deadline, seq: seq++, index: heap.length, timer: this };
+    this.#entry = entry;
+    heap.push(entry);
+    up(entry.index);
+    rearm();
   }
 
   /** Stops the timer. */
   clear(): void {
-    if (this.#id !== undefined) {
-      clearTimeout(this.#id);
-      this.#id = undefined;
-    }
+    const entry = this.#entry;
+    if (entry === undefined) return;
+    this.#entry = undefined;
+    remove(entry.index);
+    rearm();
   }
 
-  #arm(delay: number): void {
-    this.#id = setTimeout(() => {
-      this.#id = undefined;
-      // setTimeout may fire before the deadline: it clamps long delays, drops fractions of a
-      // millisecond and, on some runtimes, runs on a coarser clock than performance.now().
-      const left = this.#deadline - performance.now();
-      if (left > 0) return this.#arm(left);
-      this.#fn();
-    }, delay > MAX_DELAY ? MAX_DELAY : Math.ceil(delay));
+  static fire(timer: Timer): void {
+    timer.#entry = undefined;
+    timer.#fn();
   }
+}
+
+function before(a: Entry, b: Entry): boolean {
+  return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+}
+
+function place(entry: Entry, index: number): void {
+  heap[index] = entry;
+  entry.index = index;
+}
+
+function up(index: number): void {
+  const entry = heap[index];
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    if (!before(entry, heap[parent])) break;
+    place(heap[parent], index);
+    index = parent;
+  }
+  place(entry, index);
+}
+
+function down(index: number): void {
+  const entry = heap[index];
+  const n = heap.length;
+  for (;;) {
+    let child = 2 * index + 1;
+    if (child >= n) break;
+    if (child + 1 < n && before(heap[child + 1], heap[child])) child++;
+    if (!before(heap[child], entry)) break;
+    place(heap[child], index);
+    index = child;
+  }
+  place(entry, index);
+}
+
+function remove(index: number): void {
+  const last = heap.pop()!;
+  if (index === heap.length) return;
+  place(last, index);
+  down(index);
+  up(last.index);
+}
+
+// Points the one runtime timer at the earliest deadline (or clears it when none is left).
+function rearm(): void {
+  const next = heap.length === 0 ? Infinity : heap[0].deadline;
+  if (next === armedFor && armedWith === globalThis.setTimeout) return;
+  if (armed !== undefined) clearWith!(armed);
+  armed = undefined;
+  armedFor = next;
+  if (next === Infinity) return;
+  const delay = Math.max(0, next - performance.now());
+  armedWith = globalThis.setTimeout;
+  clearWith = globalThis.clearTimeout;
+  armed = setTimeout(fireDue, delay > MAX_DELAY ? MAX_DELAY : Math.ceil(delay));
+}
+
+function fireDue(): void {
+  armed = undefined;
+  armedFor = Infinity;
+  const now = performance.now();
+  // One at a time from the top: a timer's function may set or clear other timers.
+  while (heap.length > 0 && heap[0].deadline <= now) {
+    const entry = heap[0];
+    remove(0);
+    try {
+      Timer.fire(entry.timer);
+    } catch (error) {
+      report(error);
+    }
+  }
+  rearm();
+}
+
+/** Throws unless the invariant at the top of this file holds; for tests. */
+export function checkDeadlines(): void {
+  heap.forEach((entry, i) => {
+    if (entry.index !== i) throw new Error(`Deadlines: entry ${i} says it is at ${entry.index}`);
+    if (i > 0 && before(entry, heap[(i - 1) >> 1])) {
+      throw new Error(`Deadlines: entry ${i} is due before its parent`);
+    }
+  });
+}
+
+/** How many deadlines are set, and whether the one runtime timer is set; for tests. */
+export function deadlineStats(): { deadlines: number; armed: boolean } {
+  return { deadlines: heap.length, armed: armed !== undefined };
 }

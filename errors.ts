@@ -23,7 +23,7 @@
  * @module
  */
 
-import { show } from "./_format.ts";
+import { show } from "./_check.ts";
 
 /** Options shared by the error constructors. */
 export interface ErrorOptions {

@@ -29,12 +29,13 @@
  * @module
  */
 import { CancelledError, ExceptionGroup, InvalidStateError } from "./errors.ts";
-import { checkFunction, checkSignal, show } from "./_format.ts";
+import { type Observer, type Task, tasks } from "./_task.ts";
+import type { TaskFn } from "./task.ts";
+import { checkFunction, checkLimit, checkMessage, checkSignal } from "./_check.ts";
+import { isCancellation, toCancelled } from "./_cancellation.ts";
+import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
-import { FAILED, internals, isCancellation, isThenable, type Observer } from "./_internal.ts";
-import type { Task, TaskFn } from "./task.ts";
-// Evaluating task.ts fills in `internals`, also when this module is imported on its own.
-import "./task.ts";
+import { type SlotKeys, Slots } from "./_slots.ts";
 
 /** Options for {@linkcode taskGroup}. */
 export interface TaskGroupOptions {
@@ -163,53 +164,34 @@ export interface TaskGroup {
   cancel(message?: string): void;
 }
 
-const OPEN = 0, SHUTTING_DOWN = 1, FINISHED = 2;
-// How the body ended, when it has.
-const BODY_RUNNING = 0, BODY_FULFILLED = 1, BODY_FAILED = 2, BODY_STOPPED = 3, BODY_CANCELLED = 4;
-// Below this many holes a list is not worth compacting.
-const COMPACT_AT = 1024;
+/** Where a group is: open for tasks, shutting down (no new task), finished (settled). */
+type Phase = "open" | "shutting down" | "finished";
+/**
+ * How the body ended: still running; fulfilled; stopped by the group's own shutdown (not an
+ * error); failed (an error to record); cancelled from elsewhere (passed on unless errors win).
+ */
+type BodyOutcome = "running" | "fulfilled" | "stopped" | "failed" | "cancelled";
 
 let counter = 0;
 
-function checkLimit(limit: unknown): number {
-  if (limit === undefined) return Infinity;
-  if (limit === Infinity || (Number.isInteger(limit) && (limit as number) > 0)) {
-    return limit as number;
-  }
-  throw new RangeError(
-    `Cannot create task group as 'limit' must be a positive integer: current value is ${
-      show(limit)
-    }`,
-  );
-}
+const keys: SlotKeys<Task<unknown>> = { get: tasks.ownerKey, set: tasks.setOwnerKey };
 
-// The group's tasks live in two lists with holes: `running` (started) and `waiting` (over the
-// limit, in creation order from `head` on). Each task's slot (see `internals.slot`) says where
-// it is: `i >= 0` is `running[i]`, `-2 - i` is `waiting[i]`. A task that finishes leaves a hole
-// at once, so the group holds no finished task; a list is compacted when its holes outnumber
-// its tasks, which keeps the cost O(1) per task, amortised, and the memory proportional to the
-// live tasks. A Set would do the same at about twice the cost per task.
 class Group implements TaskGroup {
   readonly name: string;
-  #phase = OPEN;
-  #limit: number;
-  #running: (Task<unknown> | undefined)[] = [];
-  #runningCount = 0;
-  #waiting: (Task<unknown> | undefined)[] = [];
-  #head = 0;
-  #waitingCount = 0;
+  #phase: Phase = "open";
+  #slots: Slots<Task<unknown>>;
   #errors: unknown[] = [];
   #controller: AbortController | undefined = undefined;
   #reason: DOMException | undefined = undefined;
   #link: Link | undefined = undefined;
   #parentAborted = false;
   #parentReason: unknown = undefined;
-  #body = BODY_RUNNING;
+  #body: BodyOutcome = "running";
   #bodyResult: unknown = undefined;
   #resolve: (value: unknown) => void;
   #reject: (error: unknown) => void;
-  // One observer for every task of the group: no closure per task.
-  #observer: Observer = (task) => this.#onDone(task);
+  // One owner function for every task of the group: no closure per task.
+  #owner: Observer = (task) => this.#onDone(task);
 
   constructor(
     name: string | undefined,
@@ -219,7 +201,7 @@ class Group implements TaskGroup {
     reject: (error: unknown) => void,
   ) {
     this.name = name === undefined ? `TaskGroup-${++counter}` : String(name);
-    this.#limit = limit;
+    this.#slots = new Slots(limit, keys);
     this.#resolve = resolve;
     this.#reject = reject;
     if (signal !== undefined) {
@@ -227,7 +209,7 @@ class Group implements TaskGroup {
         this.#link = undefined;
         this.#parentAborted = true;
         this.#parentReason = reason;
-        this.#shutDown(internals.toCancelled(reason));
+        this.#shutDown(toCancelled(reason));
       });
     }
   }
@@ -247,24 +229,20 @@ class Group implements TaskGroup {
 
   createTask<T>(fn: TaskFn<T>, options?: GroupTaskOptions): Task<T> {
     checkFunction("create task", "fn", fn);
-    if (this.#phase !== OPEN) {
-      const state = this.#phase === SHUTTING_DOWN ? "is shutting down" : "has finished";
+    if (this.#phase !== "open") {
+      const state = this.#phase === "shutting down" ? "is shutting down" : "has finished";
       throw new InvalidStateError(
         `Cannot create task in task group ${JSON.stringify(this.name)}: the group ${state}`,
       );
     }
-    const task = internals.child(fn, options?.name, this.#observer);
-    if (this.#runningCount < this.#limit) this.#run(task);
-    else {
-      internals.setSlot(task, -2 - this.#waiting.length);
-      this.#waiting.push(task);
-      this.#waitingCount++;
-    }
+    const task = tasks.owned(fn, options?.name, this.#owner);
+    // Queued, never called here: this may run inside another task's settlement.
+    if (this.#slots.add(task)) tasks.start(task);
     return task;
   }
 
   cancel(message?: string): void {
-    this.#shutDown(new CancelledError(message));
+    this.#shutDown(new CancelledError(checkMessage("cancel task group", message)));
   }
 
   start(body: (tg: TaskGroup) => unknown): void {
@@ -274,43 +252,35 @@ class Group implements TaskGroup {
     } catch (error) {
       return this.#bodyRejected(error);
     }
-    if (!isThenable(result)) return this.#bodyFulfilled(result);
-    // Promise.resolve() flattens a thenable that fulfils with a thenable, as `await` does.
-    (result instanceof Promise ? result : Promise.resolve(result)).then(
-      (value) => this.#bodyFulfilled(value),
-      (error) => this.#bodyRejected(error),
-    );
-  }
-
-  #run(task: Task<unknown>): void {
-    internals.setSlot(task, this.#running.length);
-    this.#running.push(task);
-    this.#runningCount++;
-    // Queued, never called here: this may run inside another task's settlement.
-    internals.start(task);
+    follow(result, (value) => this.#bodyFulfilled(value), (error) => this.#bodyRejected(error));
+    // A body that failed before its first `await` returned a rejected promise: its rejection
+    // must reach the group before the tasks it created start, as a throw would.
+    if (this.#body === "running") tasks.postponeStarts();
   }
 
   #bodyFulfilled(value: unknown): void {
-    if (this.#body !== BODY_RUNNING) return;
-    this.#body = BODY_FULFILLED;
+    if (this.#body !== "running") return;
+    this.#body = "fulfilled";
     this.#bodyResult = value;
     this.#settleIfDone();
   }
 
-  // A cancellation while the group is shutting down is the body obeying the shutdown. A
-  // cancellation while the group is open came from elsewhere (an awaited task someone
-  // cancelled, another signal): like asyncio's CancelledError leaving a TaskGroup's block, it
-  // shuts the group down and is passed on once the tasks are done, unless errors win.
+  // A cancellation while the group is shutting down is the body obeying the shutdown; so is
+  // an error the group already recorded, let through by a body that awaited the failed task
+  // (in asyncio that body would have seen a CancelledError). A cancellation while the group
+  // is open came from elsewhere (an awaited task someone cancelled, another signal): like
+  // asyncio's CancelledError leaving a TaskGroup's block, it shuts the group down and is
+  // passed on once the tasks are done, unless errors win.
   #bodyRejected(error: unknown): void {
-    if (this.#body !== BODY_RUNNING) return;
-    if (this.#phase !== OPEN && this.#causedByShutdown(error)) {
-      this.#body = BODY_STOPPED;
+    if (this.#body !== "running") return;
+    if (this.#phase !== "open" && this.#causedByShutdown(error)) {
+      this.#body = "stopped";
     } else if (isCancellation(error)) {
-      this.#body = BODY_CANCELLED;
+      this.#body = "cancelled";
       this.#bodyResult = error;
-      this.#shutDown(internals.toCancelled(error));
+      this.#shutDown(toCancelled(error));
     } else {
-      this.#body = BODY_FAILED;
+      this.#body = "failed";
       this.#bodyResult = error;
       this.#shutDown(
         new CancelledError(
@@ -323,132 +293,64 @@ class Group implements TaskGroup {
   }
 
   #causedByShutdown(error: unknown): boolean {
-    return isCancellation(error) || error === this.#reason ||
+    return isCancellation(error) || error === this.#reason || this.#errors.includes(error) ||
       (this.#parentAborted && error === this.#parentReason);
   }
 
   #onDone(task: Task<unknown>): void {
-    const slot = internals.slot(task);
-    if (slot >= 0) {
-      this.#running[slot] = undefined;
-      this.#runningCount--;
-      if (internals.state(task) === FAILED) {
-        const error = internals.outcome(task);
-        this.#errors.push(error);
-        this.#shutDown(
-          new CancelledError(
-            `Task group ${JSON.stringify(this.name)} is shutting down: task ${
-              JSON.stringify(task.name)
-            } failed`,
-            { cause: error },
-          ),
-        );
-      }
-      if (this.#phase === OPEN) {
-        if (this.#waitingCount > 0) this.#startNext();
-        this.#compactRunning();
-      }
-    } else {
-      // Cancelled by someone while waiting for a slot.
-      this.#waiting[-2 - slot] = undefined;
-      this.#waitingCount--;
-      if (this.#phase === OPEN) this.#compactWaiting();
+    const slots = this.#slots;
+    if (slots.remove(task) && tasks.state(task) === "failed") {
+      const error = tasks.outcome(task);
+      this.#errors.push(error);
+      this.#shutDown(
+        new CancelledError(
+          `Task group ${JSON.stringify(this.name)} is shutting down: task ${
+            JSON.stringify(task.name)
+          } failed`,
+          { cause: error },
+        ),
+      );
+    }
+    if (this.#phase === "open") {
+      const next = slots.promote();
+      if (next !== undefined) tasks.start(next);
     }
     this.#settleIfDone();
   }
 
-  #startNext(): void {
-    const waiting = this.#waiting;
-    while (this.#head < waiting.length) {
-      const task = waiting[this.#head];
-      waiting[this.#head++] = undefined;
-      if (task === undefined) continue;
-      this.#waitingCount--;
-      this.#run(task);
-      break;
-    }
-    this.#compactWaiting();
-  }
-
-  #compactRunning(): void {
-    const running = compact(this.#running, this.#runningCount, 0);
-    if (running !== this.#running) {
-      this.#running = running;
-      for (let i = 0; i < running.length; i++) internals.setSlot(running[i]!, i);
-    }
-  }
-
-  #compactWaiting(): void {
-    const waiting = compact(this.#waiting, this.#waitingCount, this.#head);
-    if (waiting !== this.#waiting) {
-      this.#waiting = waiting;
-      this.#head = 0;
-      for (let i = 0; i < waiting.length; i++) internals.setSlot(waiting[i]!, -2 - i);
-    }
-  }
-
   #shutDown(reason: DOMException): void {
-    if (this.#phase !== OPEN) return;
-    this.#phase = SHUTTING_DOWN;
+    if (this.#phase !== "open") return;
+    this.#phase = "shutting down";
     this.#reason = reason;
     this.#controller?.abort(reason);
-    // Waiting tasks first, so that the slots running tasks free start nothing. Each settles
-    // cancelled at once (its function never runs) and leaves its hole. No list is compacted
-    // while shutting down, so these loops see every task.
-    const waiting = this.#waiting;
-    for (let i = this.#head; i < waiting.length; i++) {
-      const task = waiting[i];
-      if (task !== undefined) internals.cancelWith(task, reason);
-    }
-    const running = this.#running;
-    for (let i = 0; i < running.length; i++) {
-      const task = running[i];
-      if (task !== undefined) internals.cancelWith(task, reason);
-    }
+    // Waiting tasks first, so that the slots running tasks free start nothing. A waiting task
+    // settles cancelled at once; its function never runs.
+    for (const task of this.#slots.items()) tasks.requestCancel(task, reason);
     this.#settleIfDone();
   }
 
   #settleIfDone(): void {
+    const slots = this.#slots;
     if (
-      this.#phase === FINISHED || this.#body === BODY_RUNNING || this.#runningCount > 0 ||
-      this.#waitingCount > 0
+      this.#phase === "finished" || this.#body === "running" || slots.running > 0 ||
+      slots.waiting > 0
     ) return;
-    this.#phase = FINISHED;
-    this.#running = [];
-    this.#waiting = [];
+    this.#phase = "finished";
     if (this.#link !== undefined) {
       offAbort(this.#link);
       this.#link = undefined;
     }
     const errors = this.#errors;
     this.#errors = [];
-    if (this.#body === BODY_FAILED) errors.push(this.#bodyResult);
+    if (this.#body === "failed") errors.push(this.#bodyResult);
     if (errors.length > 0) {
       this.#reject(new ExceptionGroup("unhandled errors in a TaskGroup", errors));
     } else if (this.#parentAborted) this.#reject(this.#parentReason);
-    else if (this.#body === BODY_CANCELLED) this.#reject(this.#bodyResult);
-    else this.#resolve(this.#body === BODY_FULFILLED ? this.#bodyResult : undefined);
+    else if (this.#body === "cancelled") this.#reject(this.#bodyResult);
+    else this.#resolve(this.#body === "fulfilled" ? this.#bodyResult : undefined);
     this.#bodyResult = undefined;
     this.#parentReason = undefined;
   }
-}
-
-// Returns `list` itself, or a copy without holes (and without the `from` cleared entries at
-// its start) once the holes outnumber the `count` tasks; the caller then renumbers the slots.
-function compact(
-  list: (Task<unknown> | undefined)[],
-  count: number,
-  from: number,
-): (Task<unknown> | undefined)[] {
-  const holes = list.length - count;
-  if (count === 0) return list.length === 0 ? list : [];
-  if (holes <= COMPACT_AT || holes <= count) return list;
-  const kept: Task<unknown>[] = [];
-  for (let i = from; i < list.length; i++) {
-    const task = list[i];
-    if (task !== undefined) kept.push(task);
-  }
-  return kept;
 }
 
 /**
@@ -553,7 +455,7 @@ export function taskGroup<T>(
   checkFunction("create task group", "body", body);
   const signal = options?.signal;
   checkSignal("create task group", signal);
-  const limit = checkLimit(options?.limit);
+  const limit = checkLimit("create task group", options?.limit);
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     new Group(options?.name, limit, signal, resolve as (value: unknown) => void, reject).start(

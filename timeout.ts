@@ -45,18 +45,14 @@
  * @module
  */
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
-import { checkFunction, checkSignal, checkTime, show } from "./_format.ts";
-import {
-  CANCELLED,
-  FULFILLED,
-  internals,
-  isCancellation,
-  isThenable,
-  type Observer,
-} from "./_internal.ts";
+import { Task } from "./_task.ts";
+import type { Awaitable } from "./task.ts";
+import { checkAwaitable, checkFunction, checkSignal, checkTime } from "./_check.ts";
+import { isCancellation } from "./_cancellation.ts";
+import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
-import { type Awaitable, createTask, Task } from "./task.ts";
+import { notWaiting, timedOut, waitForPromise, waitForTask } from "./_wait_for.ts";
 
 /** Options for {@linkcode sleep}. */
 export interface SleepOptions {
@@ -333,24 +329,20 @@ export class Timeout {
     }
     this.#schedule(deadline);
     return new Promise<T>((resolve, reject) => {
-      const fail = (error: unknown) => {
-        this.#finish();
-        reject(this.#translate(error));
-      };
       let result: T | PromiseLike<T>;
       try {
         result = body(this);
       } catch (error) {
-        return fail(error);
-      }
-      if (!isThenable(result)) {
         this.#finish();
-        return resolve(result);
+        return reject(this.#translate(error));
       }
-      Promise.resolve(result).then((value) => {
+      follow(result, (value) => {
         this.#finish();
-        resolve(value);
-      }, fail);
+        resolve(value as T);
+      }, (error) => {
+        this.#finish();
+        reject(this.#translate(error));
+      });
     });
   }
 
@@ -500,12 +492,6 @@ function start<T>(
   return enter(deadline, body, signal);
 }
 
-function toCancelled(reason: unknown): CancelledError {
-  return reason instanceof CancelledError
-    ? reason
-    : new CancelledError("The parent signal was aborted", { cause: reason });
-}
-
 /**
  * Waits for a task, promise or task function with a time limit: asyncio's `wait_for()`, like
  * `Promise.race` against a timer, except that the loser is cancelled and waited for.
@@ -573,105 +559,12 @@ export function waitFor<T>(
   options?: WaitForOptions,
 ): Promise<T> {
   const ms = checkTime("wait for awaitable", "timeout", timeout);
-  if (typeof aw !== "function" && !isThenable(aw)) {
-    throw new TypeError(
-      `Cannot wait for awaitable as 'aw' must be a task, a promise or a task function: current value is ${
-        show(aw)
-      }`,
-    );
-  }
+  checkAwaitable("wait for awaitable", "aw", "awaitables", aw);
   const signal = options?.signal;
   checkSignal("wait for awaitable", signal);
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal?.aborted) return notWaiting(aw, signal.reason);
   if (aw instanceof Task) return waitForTask(aw, ms, signal);
-  if (ms <= 0) return Promise.reject(timedOut(ms));
-  if (typeof aw === "function") return waitForTask(createTask(aw), ms, signal);
+  if (ms <= 0) return notWaiting(aw, timedOut(ms));
+  if (typeof aw === "function") return waitForTask(new Task(aw), ms, signal);
   return waitForPromise(aw, ms, signal);
-}
-
-function waitForTask<T>(task: Task<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let link: Link | undefined;
-    let expired = false;
-    let aborted = false;
-    const timer = new Timer(() => {
-      expired = true;
-      internals.cancelWith(task, cancelledBy(ms));
-    });
-    const observer: Observer = () => {
-      timer.clear();
-      if (link !== undefined) offAbort(link);
-      if (aborted) return reject(signal!.reason);
-      internals.retrieve(task);
-      const outcome = internals.outcome(task);
-      const state = internals.state(task);
-      if (state === FULFILLED) resolve(outcome as T);
-      else if (state === CANCELLED && expired) reject(timedOut(ms, outcome));
-      else reject(outcome);
-    };
-    if (!task.done()) {
-      if (ms <= 0) {
-        expired = true;
-        internals.cancelWith(task, cancelledBy(ms));
-      } else if (ms !== Infinity) timer.schedule(performance.now() + ms);
-    }
-    if (signal !== undefined && !task.done()) {
-      link = onAbort(signal, (reason) => {
-        link = undefined;
-        aborted = true;
-        timer.clear();
-        internals.cancelWith(task, toCancelled(reason));
-      });
-    }
-    internals.observe(task, observer);
-  });
-}
-
-// A promise cannot be cancelled: after a timeout or an abort, settling it changes nothing.
-function waitForPromise<T>(
-  promise: PromiseLike<T>,
-  ms: number,
-  signal: AbortSignal | undefined,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let link: Link | undefined;
-    const end = () => {
-      timer.clear();
-      if (link !== undefined) offAbort(link);
-      link = undefined;
-    };
-    const timer = new Timer(() => {
-      end();
-      reject(timedOut(ms));
-    });
-    if (signal !== undefined) {
-      link = onAbort(signal, (reason) => {
-        link = undefined;
-        end();
-        reject(reason);
-      });
-    }
-    if (ms !== Infinity) timer.schedule(performance.now() + ms);
-    try {
-      promise.then((value) => {
-        end();
-        resolve(value);
-      }, (error) => {
-        end();
-        reject(error);
-      });
-    } catch (error) {
-      end();
-      reject(error);
-    }
-  });
-}
-
-function timedOut(ms: number, cause?: unknown): TimeoutError {
-  const message = `Timed out waiting: the timeout of ${ms} ms passed`;
-  return cause === undefined ? new TimeoutError(message) : new TimeoutError(message, { cause });
-}
-
-function cancelledBy(ms: number): CancelledError {
-  return new CancelledError(`Cancelled by waitFor: the timeout of ${ms} ms passed`);
 }

@@ -42,20 +42,11 @@
  *
  * @module
  */
-import { TimeoutError } from "./errors.ts";
-import { type Awaitable, createTask, Task, type TaskFn } from "./task.ts";
-import { checkIterable, checkSignal, checkTime, show } from "./_format.ts";
-import { type Link, offAbort, onAbort } from "./_link.ts";
-import { Timer } from "./_timer.ts";
-import {
-  CANCELLED,
-  FAILED,
-  FULFILLED,
-  internals,
-  isCancellation,
-  isThenable,
-  type Observer,
-} from "./_internal.ts";
+import type { Awaitable, Task } from "./task.ts";
+import { checkLimit, checkSignal, checkTime, members, show } from "./_check.ts";
+import { startGather } from "./_gather.ts";
+import { Waiter } from "./_waiter.ts";
+import { Completions } from "./_completions.ts";
 
 /** {@linkcode wait} returns when every member is done (the default). */
 export const ALL_COMPLETED = "ALL_COMPLETED";
@@ -126,6 +117,15 @@ export interface GatherOptions {
    * @default {undefined}
    */
   signal?: AbortSignal;
+  /**
+   * At most this many *function* members run at once (beyond asyncio, like `taskGroup`'s
+   * `limit`): they start in input order as slots free up. Tasks and promises given as members
+   * are already running and take no slot. Function members not started yet when the gather
+   * fails or is cancelled never run. A positive integer, or `Infinity`.
+   *
+   * @default {Infinity}
+   */
+  limit?: number;
 }
 
 /** Options for {@linkcode wait}. */
@@ -232,41 +232,6 @@ export interface AsCompletedForm<M, T, Copy extends 0 | 1> {
    */
   [Symbol.iterator](): Iterator<Promise<T>, undefined>;
 }
-
-// What gather() needs to know of its members' kinds, learnt in the same pass that checks them.
-interface Shape {
-  // Every function member declares no parameter.
-  parameterless: boolean;
-  // Every member is a function.
-  onlyFunctions: boolean;
-}
-
-// Reads the members once, checking each one before anything starts.
-function members(action: string, aws: unknown, functions: boolean, shape?: Shape): unknown[] {
-  checkIterable(action, "aws", aws);
-  const list: unknown[] = Array.isArray(aws) ? aws.slice() : Array.from(aws);
-  for (let i = 0; i < list.length; i++) {
-    const member = list[i];
-    if (functions && typeof member === "function") {
-      if (shape !== undefined && member.length !== 0) shape.parameterless = false;
-      continue;
-    }
-    if (shape !== undefined) shape.onlyFunctions = false;
-    if (!isThenable(member)) {
-      const what = functions
-        ? "a task, a promise or a task function"
-        : typeof member === "function"
-        ? "a task or a promise (wrap functions with createTask())"
-        : "a task or a promise";
-      throw new TypeError(
-        `Cannot ${action} as 'aws[${i}]' must be ${what}: current value is ${show(member)}`,
-      );
-    }
-  }
-  return list;
-}
-
-function noop(): void {}
 
 /**
  * Runs awaitables concurrently and fulfils with their results in input order: asyncio's
@@ -388,197 +353,9 @@ export function gather(
 ): Task<unknown[]> {
   const signal = options?.signal;
   checkSignal("gather", signal);
-  const shape: Shape = { parameterless: true, onlyFunctions: true };
-  const list = members("gather", aws, true, shape);
-  const returnExceptions = Boolean(options?.returnExceptions);
-
-  if (signal?.aborted) {
-    const cancelled = internals.future<unknown[]>(noop);
-    internals.cancelled(cancelled, internals.toCancelled(signal.reason));
-    for (const member of list) if (member instanceof Task) internals.retrieve(member);
-    return cancelled;
-  }
-
-  const n = list.length;
-  // Made on first use: when every member is in the batch, its values are the results.
-  let results: unknown[] | undefined;
-  // Member slots still pending (a duplicate counts once per slot), and task slots among them.
-  let remaining = n;
-  let unfinished = 0;
-  let cancelling: DOMException | undefined;
-
-  // Task functions that declare no parameter can never see a signal, so they need no task of
-  // their own: they start together as one batch, at the place in the start queue their tasks
-  // would have had, and one Promise.all (allSettled with returnExceptions) follows them. V8
-  // follows the elements of a Promise.all for less than half of what a task costs (bench/).
-  // The batch counts as one member until all its functions have settled. It is used only when
-  // every function member is parameterless, so that no task started here runs in between.
-  let batch: (() => unknown)[] | undefined;
-  let batchSlots = 0;
-  let started: Map<unknown, Task<unknown> | number> | undefined;
-  let batchTask: Task<unknown> | undefined;
-  let batchPromises: unknown[] | undefined;
-  let batchDone = false;
-
-  const gathered = internals.future<unknown[]>((_, reason) => {
-    cancelling = reason;
-    for (const member of list) {
-      if (member instanceof Task && !member.done()) internals.cancelWith(member, reason);
-    }
-    if (batchTask !== undefined && !batchDone) {
-      // Not started yet: it never will. Started: wait until every function has settled.
-      if (!batchTask.done()) internals.cancelWith(batchTask, reason);
-      else Promise.allSettled(batchPromises!).then(() => batchFinished(undefined));
-    }
-    if (unfinished === 0) internals.cancelled(gathered, reason);
-  });
-
-  const batchFinished = (values: unknown[] | undefined): void => {
-    if (batchDone) return;
-    batchDone = true;
-    remaining--;
-    unfinished--;
-    if (cancelling !== undefined) {
-      if (unfinished === 0) internals.cancelled(gathered, cancelling);
-      return;
-    }
-    if (values === undefined || gathered.done()) return;
-    if (returnExceptions) {
-      values = (values as PromiseSettledResult<unknown>[]).map((r) =>
-        r.status === "fulfilled" ? r.value : r.reason
-      );
-    }
-    if (batch!.length === n) return internals.fulfil(gathered, values);
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      const member = list[i];
-      if (typeof member === "function") {
-        (results ??= new Array(n))[i] =
-          values[started === undefined ? k++ : started.get(member) as number];
-      }
-    }
-    if (remaining === 0) complete();
-  };
-
-  const startBatch = (): void => {
-    const fns = batch!;
-    const promises = batchPromises = new Array<unknown>(fns.length);
-    for (let k = 0; k < fns.length; k++) {
-      // Cancelled by one of the functions just called: the rest never start.
-      if (cancelling !== undefined) {
-        promises.length = k;
-        break;
-      }
-      const fn = fns[k];
-      try {
-        promises[k] = fn();
-      } catch (error) {
-        promises[k] = Promise.reject(error);
-      }
-    }
-    (returnExceptions ? Promise.allSettled(promises) : Promise.all(promises)).then(
-      batchFinished,
-      (error) => {
-        if (cancelling === undefined) internals.fail(gathered, error);
-      },
-    );
-    if (cancelling !== undefined) Promise.allSettled(promises).then(() => batchFinished(undefined));
-  };
-
-  const complete = (): void => {
-    for (let i = 0; i < n; i++) {
-      const member = list[i];
-      if (member instanceof Task) (results ??= new Array(n))[i] = internals.outcome(member);
-    }
-    internals.fulfil(gathered, results ?? new Array(n));
-  };
-
-  const observer: Observer = (task) => {
-    remaining--;
-    unfinished--;
-    if (cancelling !== undefined) {
-      if (unfinished === 0) internals.cancelled(gathered, cancelling);
-    } else if (internals.state(task) !== FULFILLED && !returnExceptions) {
-      internals.fail(gathered, internals.outcome(task));
-    } else if (remaining === 0 && !gathered.done()) complete();
-  };
-
-  const settled = (index: number, value: unknown, ok: boolean): void => {
-    remaining--;
-    if (cancelling !== undefined || gathered.done()) return;
-    if (!ok && !returnExceptions) return internals.fail(gathered, value);
-    (results ??= new Array(n))[index] = value;
-    if (remaining === 0) complete();
-  };
-
-  // A task function given twice runs once, like any other member given twice. Looking every
-  // function up in a Map would cost a third of the gather, so the Map is made only when the
-  // input holds duplicates at all, which one Set over it tells much more cheaply.
-  if (n > 1 && new Set(list).size < n) started = new Map();
-  const batched = shape.parameterless;
-  if (batched && shape.onlyFunctions && started === undefined && n > 0) {
-    // The common case, every member a distinct parameterless function: the list is the batch.
-    batch = list as (() => unknown)[];
-    batchSlots = n;
-  } else {
-    for (let i = 0; i < n; i++) {
-      let member = list[i];
-      if (batched && typeof member === "function") {
-        batchSlots++;
-        if (started?.has(member)) continue;
-        started?.set(member, (batch ??= []).length);
-        (batch ??= []).push(member as () => unknown);
-        continue;
-      }
-      if (typeof member === "function") {
-        const known = started?.get(member) as Task<unknown> | undefined;
-        if (known === undefined) {
-          const task = internals.child(member as TaskFn<unknown>, undefined, observer);
-          started?.set(member, task);
-          list[i] = task;
-          unfinished++;
-          internals.start(task);
-          continue;
-        }
-        list[i] = member = known;
-      }
-      if (member instanceof Task) {
-        unfinished++;
-        internals.retrieve(member);
-        internals.observe(member, observer);
-      } else {
-        try {
-          (member as PromiseLike<unknown>).then(
-            (value) => settled(i, value, true),
-            (error) => settled(i, error, false),
-          );
-        } catch (error) {
-          settled(i, error, false);
-        }
-      }
-    }
-  }
-  if (batch !== undefined) {
-    remaining -= batchSlots - 1;
-    unfinished++;
-    batchTask = internals.child(startBatch, undefined, (task) => {
-      if (internals.state(task) === CANCELLED) batchFinished(undefined);
-    });
-    internals.start(batchTask);
-  }
-  if (n === 0) complete();
-
-  if (signal !== undefined && !gathered.done()) {
-    if (signal.aborted) internals.cancelWith(gathered, internals.toCancelled(signal.reason));
-    else {
-      const link = onAbort(
-        signal,
-        (reason) => internals.cancelWith(gathered, internals.toCancelled(reason)),
-      );
-      internals.observe(gathered, () => offAbort(link));
-    }
-  }
-  return gathered;
+  const limit = checkLimit("gather", options?.limit);
+  const list = members("gather", aws, "awaitables");
+  return startGather(list, Boolean(options?.returnExceptions), signal, limit);
 }
 
 /**
@@ -653,7 +430,7 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
   aws: Iterable<M>,
   options?: WaitOptions,
 ): Promise<[done: Set<M>, pending: Set<M>]> {
-  const list = members("wait", aws, false) as M[];
+  const list = members("wait", aws, "tasks") as M[];
   if (list.length === 0) {
     throw new TypeError(`Cannot wait as 'aws' must not be empty: current value is ${show(aws)}`);
   }
@@ -675,107 +452,6 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
   return new Promise((resolve, reject) => {
     new Waiter(new Set(list), returnWhen, resolve, reject).start(timeout, signal);
   });
-}
-
-// One call of wait(): one observer shared by its task members, one timer, one link.
-class Waiter<M> {
-  #members: Set<M> | undefined;
-  #done: Set<M> | undefined = new Set();
-  #returnWhen: ReturnWhen;
-  #resolve: (result: [Set<M>, Set<M>]) => void;
-  #reject: (reason: unknown) => void;
-  #observing = false;
-  #timer: Timer | undefined;
-  #link: Link | undefined;
-  #observer: Observer = (task) => this.#completed(task as M, internals.state(task) === FAILED);
-
-  constructor(
-    members: Set<M>,
-    returnWhen: ReturnWhen,
-    resolve: (result: [Set<M>, Set<M>]) => void,
-    reject: (reason: unknown) => void,
-  ) {
-    this.#members = members;
-    this.#returnWhen = returnWhen;
-    this.#resolve = resolve;
-    this.#reject = reject;
-  }
-
-  start(timeout: number, signal: AbortSignal | undefined): void {
-    const members = this.#members!;
-    const done = this.#done!;
-    let failed = false;
-    for (const member of members) {
-      if (member instanceof Task && member.done()) {
-        done.add(member);
-        if (internals.state(member) === FAILED) failed = true;
-      }
-    }
-    if (this.#satisfied(failed)) return this.#finish();
-    this.#observing = true;
-    for (const member of members) {
-      if (this.#members === undefined) return;
-      if (member instanceof Task) {
-        if (!member.done()) internals.observe(member, this.#observer);
-        continue;
-      }
-      try {
-        (member as PromiseLike<unknown>).then(
-          () => this.#completed(member, false),
-          (error) => this.#completed(member, !isCancellation(error)),
-        );
-      } catch {
-        this.#completed(member, true);
-      }
-    }
-    if (this.#members === undefined) return;
-    if (timeout !== Infinity) {
-      this.#timer = new Timer(() => this.#finish());
-      this.#timer.schedule(performance.now() + timeout);
-    }
-    if (signal !== undefined) {
-      this.#link = onAbort(signal, (reason) => {
-        this.#release();
-        this.#reject(reason);
-      });
-    }
-  }
-
-  #satisfied(failed: boolean): boolean {
-    const done = this.#done!.size;
-    if (done === this.#members!.size) return true;
-    if (this.#returnWhen === FIRST_COMPLETED) return done > 0;
-    return this.#returnWhen === FIRST_EXCEPTION && failed;
-  }
-
-  #completed(member: M, failed: boolean): void {
-    if (this.#members === undefined) return;
-    this.#done!.add(member);
-    if (this.#satisfied(failed)) this.#finish();
-  }
-
-  #finish(): void {
-    const done = this.#done!;
-    const pending = new Set<M>();
-    for (const member of this.#members!) if (!done.has(member)) pending.add(member);
-    this.#release();
-    this.#resolve([done, pending]);
-  }
-
-  // Drops everything this call holds, so that a promise member that stays pending keeps only
-  // this small object alive.
-  #release(): void {
-    const members = this.#members!;
-    const done = this.#done!;
-    this.#members = undefined;
-    this.#done = undefined;
-    this.#timer?.clear();
-    if (this.#link !== undefined) offAbort(this.#link);
-    if (!this.#observing) return;
-    for (const member of members) {
-      if (member instanceof Task && !done.has(member)) internals.unobserve(member, this.#observer);
-    }
-  }
 }
 
 /**
@@ -854,222 +530,12 @@ export function asCompleted<A extends Awaitable<unknown>>(
   options?: AsCompletedOptions,
 ): AsCompletedIterable<AsCompletedMember<A>, AwaitableValue<A>> {
   const action = "iterate in completion order";
-  const list = members(action, aws, true);
+  const list = members(action, aws, "awaitables");
   const timeout = checkTime(action, "timeout", options?.timeout);
   const signal = options?.signal;
   checkSignal(action, signal);
-  return new Completions(new Set(list), timeout, signal);
-}
-
-interface Reader<M> {
-  resolve: (result: IteratorResult<M, undefined>) => void;
-  reject: (reason: unknown) => void;
-}
-
-interface Resolvers {
-  resolve: (value: unknown) => void;
-  reject: (reason: unknown) => void;
-}
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-// One call of asCompleted(): the members in completion order, read by one async cursor and any
-// number of plain ones.
-class Completions<M, T> implements AsCompletedForm<M, T, 0>, AsCompletedIterator<M> {
-  #members: unknown[] = [];
-  #completed: unknown[] = [];
-  // The async cursor: how many completions it handed out, and the next() calls still waiting.
-  #read = 0;
-  #readers: Reader<M>[] = [];
-  #readerHead = 0;
-  #closed = false;
-  // The plain form: the promise made for each completion index, the resolvers of those still
-  // pending, and how many those are.
-  #promises: Promise<T>[] = [];
-  #resolvers: (Resolvers | undefined)[] = [];
-  #unsettled = 0;
-  // Set once the timeout fired or the signal aborted: what the next step rejects with.
-  #error: { reason: unknown } | undefined;
-  #errorDelivered = false;
-  #listening = false;
-  // A loop was left: stop listening as soon as no promise handed out waits for a member.
-  #releasing = false;
-  #timer: Timer | undefined;
-  #link: Link | undefined;
-  #observer: Observer = (task) => this.#complete(task);
-
-  constructor(inputs: Set<unknown>, timeout: number, signal: AbortSignal | undefined) {
-    if (signal?.aborted) {
-      this.#members = [...inputs];
-      this.#error = { reason: signal.reason };
-      return;
-    }
-    for (const input of inputs) {
-      this.#members.push(
-        typeof input === "function" ? createTask(input as TaskFn<unknown>) : input,
-      );
-    }
-    if (this.#members.length === 0) return;
-    this.#listening = true;
-    for (const member of this.#members) {
-      if (!this.#listening) break;
-      if (member instanceof Task) {
-        internals.observe(member, this.#observer);
-        continue;
-      }
-      const complete = () => this.#complete(member);
-      try {
-        (member as PromiseLike<unknown>).then(complete, complete);
-      } catch {
-        complete();
-      }
-    }
-    if (!this.#listening) return;
-    if (timeout !== Infinity) {
-      this.#timer = new Timer(() => {
-        const left = this.#members.length - this.#completed.length;
-        this.#fail(
-          new TimeoutError(
-            `Timed out after ${timeout} ms with ${left} of ${this.#members.length} members not completed`,
-          ),
-        );
-      });
-      this.#timer.schedule(performance.now() + timeout);
-    }
-    if (signal !== undefined) this.#link = onAbort(signal, (reason) => this.#fail(reason));
-  }
-
-  [Symbol.asyncIterator](): AsCompletedIterator<M> {
-    return this;
-  }
-
-  next(): Promise<IteratorResult<M, undefined>> {
-    if (this.#closed) return Promise.resolve(DONE);
-    if (this.#read < this.#completed.length) {
-      return Promise.resolve({ value: this.#completed[this.#read++] as M, done: false });
-    }
-    if (this.#error !== undefined && !this.#errorDelivered) {
-      this.#errorDelivered = true;
-      return Promise.reject(this.#error.reason);
-    }
-    if (!this.#listening) return Promise.resolve(DONE);
-    return new Promise((resolve, reject) => this.#readers.push({ resolve, reject }));
-  }
-
-  return(): Promise<IteratorResult<M, undefined>> {
-    this.#closed = true;
-    for (const reader of this.#takeReaders()) reader.resolve(DONE);
-    this.#release();
-    return Promise.resolve(DONE);
-  }
-
-  [Symbol.iterator](): Iterator<Promise<T>, undefined> {
-    let index = 0;
-    const iterator: IterableIterator<Promise<T>, undefined> = {
-      next: () => {
-        if (index >= this.#members.length) return DONE;
-        return { value: this.#promise(index++), done: false };
-      },
-      return: () => {
-        index = this.#members.length;
-        this.#release();
-        return DONE;
-      },
-      [Symbol.iterator]: () => iterator,
-    };
-    return iterator;
-  }
-
-  #promise(index: number): Promise<T> {
-    let promise = this.#promises[index];
-    if (promise !== undefined) return promise;
-    if (index < this.#completed.length) {
-      promise = new Promise((resolve, reject) =>
-        this.#settle(this.#completed[index], {
-          resolve: resolve as (value: unknown) => void,
-          reject,
-        })
-      );
-    } else if (this.#error !== undefined) {
-      promise = Promise.reject(this.#error.reason);
-    } else {
-      promise = new Promise((resolve, reject) => {
-        this.#resolvers[index] = { resolve: resolve as (value: unknown) => void, reject };
-      });
-      this.#unsettled++;
-    }
-    // A loop may hold several of these before awaiting them: a rejection must not count as
-    // unhandled meanwhile (the caller's own await still sees it).
-    promise.then(undefined, noop);
-    return this.#promises[index] = promise;
-  }
-
-  #settle(member: unknown, resolvers: Resolvers): void {
-    if (!(member instanceof Task)) return resolvers.resolve(member);
-    // The promise carries the failure to the caller now.
-    internals.retrieve(member);
-    if (internals.state(member) === FULFILLED) resolvers.resolve(internals.outcome(member));
-    else resolvers.reject(internals.outcome(member));
-  }
-
-  #complete(member: unknown): void {
-    if (!this.#listening) return;
-    const index = this.#completed.push(member) - 1;
-    const reader = this.#readers[this.#readerHead];
-    if (reader !== undefined) {
-      // Concurrent next() calls are rare; a head index keeps even many of them linear.
-      if (++this.#readerHead === this.#readers.length) this.#takeReaders();
-      this.#read++;
-      reader.resolve({ value: member as M, done: false });
-    }
-    const resolvers = this.#resolvers[index];
-    if (resolvers !== undefined) {
-      this.#resolvers[index] = undefined;
-      this.#unsettled--;
-      this.#settle(member, resolvers);
-    }
-    if (this.#completed.length === this.#members.length) {
-      this.#stop();
-      for (const waiting of this.#takeReaders()) waiting.resolve(DONE);
-    } else if (this.#releasing) this.#release();
-  }
-
-  #fail(reason: unknown): void {
-    if (!this.#listening) return;
-    this.#stop();
-    this.#error = { reason };
-    const readers = this.#takeReaders();
-    if (readers.length > 0) this.#errorDelivered = true;
-    for (const reader of readers) reader.reject(reason);
-    const resolvers = this.#resolvers;
-    this.#resolvers = [];
-    this.#unsettled = 0;
-    for (const pending of resolvers) pending?.reject(reason);
-  }
-
-  #takeReaders(): Reader<M>[] {
-    const readers = this.#readers.slice(this.#readerHead);
-    this.#readers = [];
-    this.#readerHead = 0;
-    return readers;
-  }
-
-  // A loop was left. Promises already handed out still settle (so `const [first] = …` works);
-  // once none waits, listening stops.
-  #release(): void {
-    this.#releasing = true;
-    if (this.#unsettled === 0 && this.#readerHead === this.#readers.length) this.#stop();
-  }
-
-  // Stops listening: the timer, the link and the observers on unfinished tasks go.
-  #stop(): void {
-    if (!this.#listening) return;
-    this.#listening = false;
-    this.#timer?.clear();
-    if (this.#link !== undefined) offAbort(this.#link);
-    if (this.#completed.length === this.#members.length) return;
-    for (const member of this.#members) {
-      if (member instanceof Task && !member.done()) internals.unobserve(member, this.#observer);
-    }
-  }
+  return new Completions(new Set(list), timeout, signal) as AsCompletedIterable<
+    AsCompletedMember<A>,
+    AwaitableValue<A>
+  >;
 }

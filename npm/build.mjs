@@ -50,16 +50,16 @@ for (const [subpath, source] of Object.entries(deno.exports)) {
   pkg.exports[subpath] = { types: `./${base}.d.ts`, default: `./${base}.js` };
 }
 pkg.exports["./package.json"] = "./package.json";
-// Bundlers drop an import kept only for its side effects (`import "./task.js"`) from a module
-// that "sideEffects" does not list. task.js fills in the hooks of _internal.js when it is
-// evaluated, so it is listed; every other module is free of side effects.
+// The package says "sideEffects": false, so bundlers may drop any import whose bindings are
+// unused. That is only true while no module imports another for its side effects alone
+// (`import "./x.js"`): such an import would be dropped and break the package.
 for (const file of readdirSync(out).filter((file) => file.endsWith(".js"))) {
   const source = readFileSync(join(out, file), "utf8");
   for (const [, target] of source.matchAll(/^import\s+["'](\.\/[^"']+)["']/gm)) {
-    if (!pkg.sideEffects.includes(target)) {
+    if (pkg.sideEffects === false) {
       console.error(
-        `Cannot build the npm package as dist/${file} imports ${target} for its side effects: ` +
-          `list it in "sideEffects" in npm/package.template.json`,
+        `Cannot build the npm package as dist/${file} imports ${target} for its side effects ` +
+          `while the package declares "sideEffects": false`,
       );
       rmSync(out, { recursive: true, force: true });
       process.exit(1);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { asCompleted, createTask, sleep, Task, TimeoutError } from "../mod.ts";
 import { countListeners, deferred, failing, fakeTime, flush, work } from "./_fixtures.ts";
-import { countObservers } from "./_observers.ts";
+import { observersOn } from "./_observers.ts";
 
 /** A task function that runs until it is cancelled. */
 function forever(signal: AbortSignal): Promise<never> {
@@ -126,15 +126,18 @@ Deno.test("asCompleted() plain iteration awaits one member at a time", async () 
 });
 
 Deno.test("asCompleted() plain promises taken by destructuring still settle", async () => {
-  using observers = countObservers();
   const a = deferred<string>();
   const b = deferred<string>();
-  const [first] = asCompleted([a.promise, b.promise, createTask(forever)]);
-  assert.equal(observers.live(), 1, "still listening for the promise handed out");
+  const never = createTask(forever);
+  const observers = observersOn([never]);
+  const [first] = asCompleted([a.promise, b.promise, never]);
+  assert.equal(observers(), 1, "still listening for the promise handed out");
   b.resolve("b");
   assert.equal(await first, "b");
-  assert.equal(observers.live(), 0, "then it stops");
+  assert.equal(observers(), 0, "then it stops");
   a.resolve("a");
+  never.cancel();
+  await never.catch(() => {});
 });
 
 Deno.test("asCompleted() plain iteration never causes an unhandled rejection", async () => {
@@ -249,12 +252,12 @@ Deno.test("asCompleted() rejects the next step with the reason when options.sign
 });
 
 Deno.test("asCompleted() with options.signal already aborted rejects and calls nothing", async () => {
-  using observers = countObservers();
   const controller = new AbortController();
   const reason = new Error("already");
   controller.abort(reason);
   let called = false;
   const task = createTask(forever);
+  const observers = observersOn([task]);
   const iterable = asCompleted([() => (called = true), task], { signal: controller.signal });
   const iterator = iterable[Symbol.asyncIterator]();
   await assert.rejects(iterator.next(), (e) => e === reason);
@@ -262,24 +265,24 @@ Deno.test("asCompleted() with options.signal already aborted rejects and calls n
   for (const p of iterable) await assert.rejects(p, (e) => e === reason);
   await flush();
   assert.equal(called, false);
-  assert.equal(observers.live(), 0);
+  assert.equal(observers(), 0);
   task.cancel();
   await task.catch(() => {});
 });
 
 Deno.test("asCompleted() breaking out cancels nothing and releases the timer, listener and observers", async () => {
-  using observers = countObservers();
   using time = fakeTime();
   const controller = new AbortController();
   const listeners = countListeners(controller.signal);
   const tasks = [createTask(work(10, 1)), createTask(work(50, 2)), createTask(work(60, 3))];
+  const observers = observersOn(tasks);
   const loop = (async () => {
     for await (const _ of asCompleted(tasks, { timeout: 1000, signal: controller.signal })) break;
   })();
-  assert.equal(observers.live(), 3);
+  assert.equal(observers(), 3);
   await time.tick(10);
   await loop;
-  assert.equal(observers.live(), 0);
+  assert.equal(observers(), 0);
   assert.equal(listeners(), 0);
   assert.equal(time.timers(), 2, "only the members' own timers are left");
   assert.ok(tasks.every((t) => !t.cancelled()));
@@ -296,15 +299,15 @@ Deno.test("asCompleted() ends the iteration for good once return() is called", a
 });
 
 Deno.test("asCompleted() breaking out of the plain form releases everything too", async () => {
-  using observers = countObservers();
   using time = fakeTime();
   const tasks = [createTask(work(10, 1)), createTask(work(50, 2))];
+  const observers = observersOn(tasks);
   for (const next of asCompleted(tasks, { timeout: 1000 })) {
     await time.tick(10);
     assert.equal(await next, 1);
     break;
   }
-  assert.equal(observers.live(), 0);
+  assert.equal(observers(), 0);
   assert.equal(time.timers(), 1, "only the slow member's own timer is left");
   await time.tick(50);
 });

@@ -449,14 +449,15 @@ Deno.test("gather() starts parameterless functions in creation order among other
   assert.deepEqual(order, ["before", "a", "b", "c", "after"]);
 });
 
-Deno.test("gather() calls a parameterless function with no argument and no receiver", async () => {
+Deno.test("gather() calls every function with its task's signal alone and no receiver", async () => {
   let seen: unknown[] = ["not called"];
   let receiver: unknown = "not called";
   await gather([function (this: unknown, ...args: unknown[]) {
     seen = args;
     receiver = this;
   }]);
-  assert.deepEqual(seen, []);
+  assert.equal(seen.length, 1);
+  assert.ok(seen[0] instanceof AbortSignal);
   assert.equal(receiver, undefined);
 });
 

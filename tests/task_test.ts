@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import { createTask, Task } from "../task.ts";
-import { internals } from "../_internal.ts";
+import { tasks } from "../_task.ts";
 import { countListeners, deferred, flush } from "./_fixtures.ts";
 
 /** A thenable that is not a promise, calling back synchronously from `then()`. */
@@ -711,15 +711,21 @@ Deno.test("Task.signal is the AbortSignal handed to a function that declares a p
   assert.equal(task.signal.aborted, false);
 });
 
-Deno.test("createTask() calls a function that declares no parameter without arguments", async () => {
-  let count = -1;
-  const task = createTask((...args: unknown[]) => {
-    count = args.length;
+Deno.test("createTask() passes the signal to every function, however it is declared", async () => {
+  const seen: unknown[][] = [];
+  const rest = createTask((...args: unknown[]) => {
+    seen.push(args);
   });
-  await task;
-  assert.equal(count, 0);
-  assert.ok(task.signal instanceof AbortSignal);
-  assert.equal(task.signal.aborted, false);
+  const fallback = new AbortController().signal;
+  const defaulted = createTask((signal: AbortSignal = fallback) => {
+    seen.push([signal]);
+  });
+  const legacy = createTask(function () {
+    seen.push([...arguments]);
+  });
+  await Promise.all([rest, defaulted, legacy]);
+  assert.deepEqual(seen, [[rest.signal], [defaulted.signal], [legacy.signal]]);
+  assert.ok(seen.every(([signal]) => signal instanceof AbortSignal && signal !== fallback));
 });
 
 Deno.test("Task.signal stays the same object and aborts with the CancelledError", async () => {
@@ -967,7 +973,7 @@ Deno.test("Task is cancelled when its function rejects with its signal's reason,
   await flush(1);
   // Internal callers (time limits) may cancel with a reason of their own.
   const reason = new DOMException("deadline", "TimeoutError");
-  assert.equal(internals.cancelWith(task, reason), true);
+  assert.equal(tasks.requestCancel(task, reason), true);
   assert.equal(task.signal.reason, reason);
   gate.resolve();
   await settled(task);

@@ -12,7 +12,7 @@ import {
   wait,
 } from "../mod.ts";
 import { countListeners, deferred, failing, fakeTime, flush, work } from "./_fixtures.ts";
-import { countObservers } from "./_observers.ts";
+import { observersOn } from "./_observers.ts";
 
 /** A task function that runs until it is cancelled. */
 function forever(signal: AbortSignal): Promise<never> {
@@ -233,13 +233,13 @@ Deno.test("wait() rejects with the reason when options.signal aborts, cancelling
 });
 
 Deno.test("wait() rejects at once when options.signal is already aborted", async () => {
-  using observers = countObservers();
   const controller = new AbortController();
   const reason = new Error("already");
   controller.abort(reason);
   const task = createTask(forever);
+  const observers = observersOn([task]);
   await assert.rejects(wait([task], { signal: controller.signal }), (e) => e === reason);
-  assert.equal(observers.live(), 0);
+  assert.equal(observers(), 0);
   task.cancel();
   await task.catch(() => {});
 });
@@ -252,23 +252,23 @@ Deno.test("wait() removes its listener from options.signal when it resolves", as
 });
 
 Deno.test("wait() leaves no observer on pending members when it settles", async () => {
-  using observers = countObservers();
   using time = fakeTime();
   const controller = new AbortController();
   const tasks = [createTask(work(10, 1)), createTask(work(20, 2)), createTask(work(30, 3))];
+  const observers = observersOn(tasks);
   const first = wait(tasks, { returnWhen: FIRST_COMPLETED });
-  assert.equal(observers.live(), 3);
+  assert.equal(observers(), 3);
   await time.tick(10);
   await first;
-  assert.equal(observers.live(), 0);
+  assert.equal(observers(), 0);
   const timed = wait(tasks, { timeout: 5 });
   await time.tick(5);
   await timed;
-  assert.equal(observers.live(), 0);
+  assert.equal(observers(), 0);
   const aborted = wait(tasks, { signal: controller.signal });
   controller.abort();
   await aborted.catch(() => {});
-  assert.equal(observers.live(), 0);
+  assert.equal(observers(), 0);
   await time.tick(30);
 });
 
@@ -388,13 +388,13 @@ Deno.test("wait() splits its input into done and pending for every completion or
 });
 
 Deno.test("wait() in a FIRST_COMPLETED loop takes every task once and leaves no callbacks", async () => {
-  using observers = countObservers();
   await fc.assert(
     fc.asyncProperty(fc.scheduler(), fc.integer({ min: 1, max: 30 }), async (s, n) => {
       const tasks = Array.from(
         { length: n },
         (_, i) => createTask(() => s.schedule(Promise.resolve(i))),
       );
+      const observers = observersOn(tasks);
       const seen: Task<number>[] = [];
       let pending = new Set(tasks);
       const loop = (async () => {
@@ -403,7 +403,7 @@ Deno.test("wait() in a FIRST_COMPLETED loop takes every task once and leaves no 
           [done, pending] = await wait(pending, { returnWhen: FIRST_COMPLETED });
           assert.ok(done.size > 0);
           seen.push(...done);
-          assert.equal(observers.live(), 0);
+          assert.equal(observers(), 0);
         }
       })();
       await s.waitFor(loop);

@@ -1,0 +1,156 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+// Every input check, so that every public function words its errors the same way: the failed
+// action first, then the rule, then the current value. Values are user values: reading them
+// must never throw (a revoked proxy throws on any access), so `show()` guards every read.
+
+/** Renders a value for an error message; never throws. */
+export function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "symbol") return guard(() => value.toString(), "a symbol");
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+    return String(value);
+  }
+  return guard(() => {
+    if (typeof value === "function") return value.name ? `function ${value.name}` : "a function";
+    if (Array.isArray(value)) return value.length === 0 ? "[]" : `an array of ${value.length}`;
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    return typeof name === "string" && name !== "" && name !== "Object"
+      ? `an instance of ${name}`
+      : "an object";
+  }, "an object that cannot be inspected");
+}
+
+function guard(read: () => string, fallback: string): string {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/** Throws `TypeError` unless `fn` is a function. */
+export function checkFunction(action: string, param: string, fn: unknown): void {
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `Cannot ${action} as '${param}' must be a function: current value is ${show(fn)}`,
+    );
+  }
+}
+
+/**
+ * Reads a time in milliseconds: `null`, `undefined` and `Infinity` mean "no limit" (returned as
+ * `Infinity`); a negative time is kept (it means "already due"); anything that is not a number
+ * throws `TypeError` and `NaN` throws `RangeError`.
+ */
+export function checkTime(action: string, param: string, value: unknown): number {
+  if (value === undefined || value === null) return Infinity;
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Cannot ${action} as '${param}' must be a number of milliseconds: current value is ${
+        show(value)
+      }`,
+    );
+  }
+  if (Number.isNaN(value)) {
+    throw new RangeError(`Cannot ${action} as '${param}' must not be NaN: current value is NaN`);
+  }
+  return value;
+}
+
+/** Throws `TypeError` unless `signal` is `undefined` or an `AbortSignal`. */
+export function checkSignal(action: string, signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(
+      `Cannot ${action} as 'signal' must be an AbortSignal: current value is ${show(signal)}`,
+    );
+  }
+}
+
+/** Reads a `limit`: a positive integer or `Infinity`; `undefined` means no limit. */
+export function checkLimit(action: string, limit: unknown): number {
+  if (limit === undefined) return Infinity;
+  if (limit === Infinity || (Number.isInteger(limit) && (limit as number) > 0)) {
+    return limit as number;
+  }
+  throw new RangeError(
+    `Cannot ${action} as 'limit' must be a positive integer: current value is ${show(limit)}`,
+  );
+}
+
+/** Reads a message given to `cancel()`: a string, or `undefined` for none. */
+export function checkMessage(action: string, message: unknown): string | undefined {
+  if (message === undefined || typeof message === "string") return message;
+  if (typeof message === "symbol" || (typeof message === "object" && message !== null)) {
+    throw new TypeError(
+      `Cannot ${action} as 'message' must be a string: current value is ${show(message)}`,
+    );
+  }
+  return String(message);
+}
+
+/**
+ * Whether a value can be awaited as a promise, read from a value already known to be an object
+ * or a function: a `then` getter that throws and a revoked proxy count as not thenable here
+ * (the functions that accept awaitables report them as bad input).
+ */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return typeof (value as PromiseLike<unknown>).then === "function";
+  } catch {
+    return false;
+  }
+}
+
+/** What a member of `aws` may be: `tasks` (tasks and promises) or `awaitables` (also functions). */
+export type MemberKind = "tasks" | "awaitables";
+
+/** The rule a member broke, for the error message. */
+function memberRule(kind: MemberKind, member: unknown): string {
+  if (kind === "awaitables") return "a task, a promise or a task function";
+  return typeof member === "function"
+    ? "a task or a promise (wrap functions with createTask())"
+    : "a task or a promise";
+}
+
+/** Throws `TypeError` unless `value` is an awaitable of the given kind. */
+export function checkAwaitable(
+  action: string,
+  param: string,
+  kind: MemberKind,
+  value: unknown,
+): void {
+  if (kind === "awaitables" && typeof value === "function") return;
+  if (!isThenable(value)) {
+    throw new TypeError(
+      `Cannot ${action} as '${param}' must be ${memberRule(kind, value)}: current value is ${
+        show(value)
+      }`,
+    );
+  }
+}
+
+/**
+ * Reads the members of `aws` once into an array, checking each before anything starts. Throws
+ * `TypeError` for a value that is not iterable or a member of the wrong kind.
+ */
+export function members(action: string, aws: unknown, kind: MemberKind): unknown[] {
+  if (!isIterable(aws)) {
+    throw new TypeError(
+      `Cannot ${action} as 'aws' must be an iterable: current value is ${show(aws)}`,
+    );
+  }
+  const list = Array.isArray(aws) ? aws.slice() : Array.from(aws as Iterable<unknown>);
+  for (let i = 0; i < list.length; i++) checkAwaitable(action, `aws[${i}]`, kind, list[i]);
+  return list;
+}
+
+function isIterable(value: unknown): boolean {
+  try {
+    return value !== null && value !== undefined &&
+      typeof (value as Iterable<unknown>)[Symbol.iterator] === "function";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,238 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+// The engine of asCompleted(): the members in completion order, read by one async cursor and
+// any number of plain ones. Each member is watched once (task members through one shared
+// observer, O(1) to remove; promise members followed once, whatever they call back), so the
+// total cost is linear in the number of members.
+import { TimeoutError } from "./errors.ts";
+import { type Observation, type Observer, Task, tasks } from "./_task.ts";
+import type { TaskFn } from "./task.ts";
+import { follow } from "./_follow.ts";
+import { type Link, offAbort, onAbort } from "./_link.ts";
+import { Timer } from "./_timer.ts";
+import type { AsCompletedIterator } from "./wait.ts";
+
+function noop(): void {}
+
+interface Reader<M> {
+  resolve: (result: IteratorResult<M, undefined>) => void;
+  reject: (reason: unknown) => void;
+}
+
+interface Resolvers {
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+// One call of asCompleted(): the members in completion order, read by one async cursor and any
+// number of plain ones.
+export class Completions<M, T> implements AsCompletedIterator<M> {
+  #members: unknown[] = [];
+  #completed: unknown[] = [];
+  // The async cursor: how many completions it handed out, and the next() calls still waiting.
+  #read = 0;
+  #readers: Reader<M>[] = [];
+  #readerHead = 0;
+  #closed = false;
+  // The plain form: the promise made for each completion index, the resolvers of those still
+  // pending, and how many those are.
+  #promises: Promise<T>[] = [];
+  #resolvers: (Resolvers | undefined)[] = [];
+  #unsettled = 0;
+  // Set once the timeout fired or the signal aborted: what the next step rejects with.
+  #error: { reason: unknown } | undefined;
+  #errorDelivered = false;
+  #listening = false;
+  // A loop was left: stop listening as soon as no promise handed out waits for a member.
+  #releasing = false;
+  #timer: Timer | undefined;
+  #link: Link | undefined;
+  #observer: Observer = (task) => this.#complete(task);
+  // What this call watches on each task member, by the member's index.
+  #observations: (Observation | undefined)[] = [];
+
+  constructor(inputs: Set<unknown>, timeout: number, signal: AbortSignal | undefined) {
+    if (signal?.aborted) {
+      this.#members = [...inputs];
+      this.#error = { reason: signal.reason };
+      // Not followed, but no promise member's failure may go unhandled.
+      for (const member of inputs) {
+        if (!(member instanceof Task) && typeof member !== "function") follow(member, noop, noop);
+      }
+      return;
+    }
+    for (const input of inputs) {
+      this.#members.push(
+        typeof input === "function" && !(input instanceof Task)
+          ? new Task(input as TaskFn<unknown>)
+          : input,
+      );
+    }
+    if (this.#members.length === 0) return;
+    this.#listening = true;
+    const members = this.#members;
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i];
+      if (member instanceof Task) {
+        if (this.#listening) this.#observations[i] = tasks.observe(member, this.#observer);
+        continue;
+      }
+      // Followed even once listening stopped, so that no failure goes unhandled.
+      const complete = () => this.#complete(member);
+      follow(member, complete, complete);
+    }
+    if (!this.#listening) return;
+    if (timeout !== Infinity) {
+      this.#timer = new Timer(() => {
+        const left = this.#members.length - this.#completed.length;
+        this.#fail(
+          new TimeoutError(
+            `Timed out after ${timeout} ms with ${left} of ${this.#members.length} members not completed`,
+          ),
+        );
+      });
+      this.#timer.schedule(performance.now() + timeout);
+    }
+    if (signal !== undefined) this.#link = onAbort(signal, (reason) => this.#fail(reason));
+  }
+
+  [Symbol.asyncIterator](): AsCompletedIterator<M> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<M, undefined>> {
+    if (this.#closed) return Promise.resolve(DONE);
+    if (this.#read < this.#completed.length) {
+      return Promise.resolve({ value: this.#completed[this.#read++] as M, done: false });
+    }
+    if (this.#error !== undefined && !this.#errorDelivered) {
+      this.#errorDelivered = true;
+      return Promise.reject(this.#error.reason);
+    }
+    if (!this.#listening) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => this.#readers.push({ resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<M, undefined>> {
+    this.#closed = true;
+    for (const reader of this.#takeReaders()) reader.resolve(DONE);
+    this.#release();
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.iterator](): Iterator<Promise<T>, undefined> {
+    let index = 0;
+    const iterator: IterableIterator<Promise<T>, undefined> = {
+      next: () => {
+        if (index >= this.#members.length) return DONE;
+        return { value: this.#promise(index++), done: false };
+      },
+      return: () => {
+        index = this.#members.length;
+        this.#release();
+        return DONE;
+      },
+      [Symbol.iterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  #promise(index: number): Promise<T> {
+    let promise = this.#promises[index];
+    if (promise !== undefined) return promise;
+    if (index < this.#completed.length) {
+      promise = new Promise((resolve, reject) =>
+        this.#settle(this.#completed[index], {
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        })
+      );
+    } else if (this.#error !== undefined) {
+      promise = Promise.reject(this.#error.reason);
+    } else {
+      promise = new Promise((resolve, reject) => {
+        this.#resolvers[index] = { resolve: resolve as (value: unknown) => void, reject };
+      });
+      this.#unsettled++;
+    }
+    // A loop may hold several of these before awaiting them: a rejection must not count as
+    // unhandled meanwhile (the caller's own await still sees it).
+    promise.then(undefined, noop);
+    return this.#promises[index] = promise;
+  }
+
+  #settle(member: unknown, resolvers: Resolvers): void {
+    if (!(member instanceof Task)) return resolvers.resolve(member);
+    // The promise carries the failure to the caller now.
+    tasks.retrieve(member);
+    if (tasks.state(member) === "fulfilled") resolvers.resolve(tasks.outcome(member));
+    else resolvers.reject(tasks.outcome(member));
+  }
+
+  #complete(member: unknown): void {
+    if (!this.#listening) return;
+    const index = this.#completed.push(member) - 1;
+    const reader = this.#readers[this.#readerHead];
+    if (reader !== undefined) {
+      // Concurrent next() calls are rare; a head index keeps even many of them linear.
+      if (++this.#readerHead === this.#readers.length) this.#takeReaders();
+      this.#read++;
+      reader.resolve({ value: member as M, done: false });
+    }
+    const resolvers = this.#resolvers[index];
+    if (resolvers !== undefined) {
+      this.#resolvers[index] = undefined;
+      this.#unsettled--;
+      this.#settle(member, resolvers);
+    }
+    if (this.#completed.length === this.#members.length) {
+      this.#stop();
+      for (const waiting of this.#takeReaders()) waiting.resolve(DONE);
+    } else if (this.#releasing) this.#release();
+  }
+
+  #fail(reason: unknown): void {
+    if (!this.#listening) return;
+    this.#stop();
+    this.#error = { reason };
+    const readers = this.#takeReaders();
+    if (readers.length > 0) this.#errorDelivered = true;
+    for (const reader of readers) reader.reject(reason);
+    const resolvers = this.#resolvers;
+    this.#resolvers = [];
+    this.#unsettled = 0;
+    for (const pending of resolvers) pending?.reject(reason);
+  }
+
+  #takeReaders(): Reader<M>[] {
+    const readers = this.#readers.slice(this.#readerHead);
+    this.#readers = [];
+    this.#readerHead = 0;
+    return readers;
+  }
+
+  // A loop was left. Promises already handed out still settle (so `const [first] = …` works);
+  // once none waits, listening stops.
+  #release(): void {
+    this.#releasing = true;
+    if (this.#unsettled === 0 && this.#readerHead === this.#readers.length) this.#stop();
+  }
+
+  // Stops listening: the timer, the link and the observers on unfinished tasks go.
+  #stop(): void {
+    if (!this.#listening) return;
+    this.#listening = false;
+    this.#timer?.clear();
+    if (this.#link !== undefined) offAbort(this.#link);
+    const observations = this.#observations;
+    this.#observations = [];
+    if (this.#completed.length === this.#members.length) return;
+    for (let i = 0; i < observations.length; i++) {
+      const observation = observations[i];
+      if (observation !== undefined) {
+        tasks.unobserve(this.#members[i] as Task<unknown>, observation);
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+// Follows what a user function returned, as `await` would: a value is the outcome; a thenable's
+// outcome is followed to the end. The value is a user value, so this is where hostility is
+// absorbed: `then` is read once and a getter that throws (or a revoked proxy) becomes the
+// failure; a thenable that calls back twice, or calls back and then throws, counts once (the
+// first call wins); a thenable that resolves with another one is followed in turn; one that
+// resolves with `self` fails with a `TypeError`, as a promise resolved with itself does.
+
+const nativeThen = Promise.prototype.then;
+
+/**
+ * Calls exactly one of `fulfil` and `reject`, exactly once, as `value` settles. A value that is not thenable settles it synchronously;
+ * a thenable's `then` is called synchronously for a native promise and in a microtask
+ * otherwise, as `await` and `Promise.resolve()` do.
+ */
+export function follow(
+  value: unknown,
+  fulfil: (value: unknown) => void,
+  reject: (error: unknown) => void,
+  self?: unknown,
+): void {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+    return fulfil(value);
+  }
+  if (value === self) return reject(selfResolution());
+  let then: unknown;
+  try {
+    then = (value as PromiseLike<unknown>).then;
+  } catch (error) {
+    return reject(error);
+  }
+  if (typeof then !== "function") return fulfil(value);
+  if (then === nativeThen && isPromise(value)) {
+    // A native promise calls back once, with a value that is no thenable: no guard needed.
+    try {
+      then.call(value, fulfil, reject);
+      return;
+    } catch {
+      // A promise subclass whose species constructor throws: follow it as any thenable.
+    }
+  }
+  let called = false;
+  const onValue = (v: unknown) => {
+    if (called) return;
+    called = true;
+    follow(v, fulfil, reject, self);
+  };
+  const onError = (e: unknown) => {
+    if (called) return;
+    called = true;
+    reject(e);
+  };
+  queueMicrotask(() => {
+    try {
+      then.call(value, onValue, onError);
+    } catch (error) {
+      onError(error);
+    }
+  });
+}
+
+function selfResolution(): TypeError {
+  return new TypeError("Cannot settle a task with itself: its function returned the task");
+}
+
+function isPromise(value: object): boolean {
+  try {
+    return value instanceof Promise;
+  } catch {
+    return false;
+  }
+}

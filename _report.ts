@@ -1,0 +1,117 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+// Reporting failures that nobody handles: errors thrown by done callbacks (at once) and task
+// failures that nobody retrieved (when the task is garbage-collected, or at the latest when the
+// program ends). Reporting never throws, whatever the error's getters do.
+//
+// A record of an unretrieved failure must not keep its task alive. An error made inside a task
+// function keeps that function's closure alive through its stack, and the closure often reaches
+// the task (`tasks.push(createTask(async () => { … tasks … }))`), so the record holds the error
+// only weakly, with a text made at once for when the error is gone with its task.
+import { show } from "./_check.ts";
+
+/** Reports an error where the runtime reports uncaught errors; never throws. */
+export function report(error: unknown): void {
+  try {
+    if (typeof globalThis.reportError === "function") globalThis.reportError(error);
+    else console.error(error);
+  } catch {
+    // A report that fails must not break its caller: say what can be said.
+    safeLog("Uncaught error", error, describe(error));
+  }
+}
+
+interface Unretrieved {
+  name: string;
+  error: { deref(): unknown };
+  text: string;
+}
+
+const unretrieved = new FinalizationRegistry<Unretrieved>((record) => {
+  if (live.delete(record)) tell(record);
+});
+// The records not reported yet, for the report at program end.
+const live = new Set<Unretrieved>();
+const records = new WeakMap<object, Unretrieved>();
+let hooked = false;
+
+/**
+ * Reports `error` as "never retrieved" once `task` is garbage-collected or the program ends,
+ * unless {@linkcode retrieved} is called for `task` first.
+ */
+export function unretrievedFailure(task: object, name: string, error: unknown): void {
+  const held = error !== null && (typeof error === "object" || typeof error === "function")
+    ? new WeakRef(error)
+    : { deref: () => error };
+  const record: Unretrieved = { name, error: held, text: describe(error) };
+  unretrieved.register(task, record, task);
+  records.set(task, record);
+  live.add(record);
+  if (!hooked) hookProgramEnd();
+}
+
+/** The failure of `task` was retrieved: it will not be reported. */
+export function retrieved(task: object): void {
+  const record = records.get(task);
+  if (record === undefined) return;
+  records.delete(task);
+  live.delete(record);
+  unretrieved.unregister(task);
+}
+
+function tell(record: Unretrieved): void {
+  const error = record.error.deref();
+  safeLog(
+    `Task exception was never retrieved (task ${JSON.stringify(record.name)})`,
+    error,
+    record.text,
+  );
+}
+
+function atProgramEnd(): void {
+  const left = [...live];
+  live.clear();
+  for (const record of left) tell(record);
+}
+
+// Feature-detected: Node, Bun and Deno have a global `process` with an `exit` event; browsers
+// and Deno also fire `unload` (and browsers `pagehide`) on the global object.
+function hookProgramEnd(): void {
+  hooked = true;
+  const process = (globalThis as { process?: { on?: unknown } }).process;
+  if (typeof process?.on === "function") {
+    process.on("exit", atProgramEnd);
+  } else if (typeof globalThis.addEventListener === "function") {
+    globalThis.addEventListener("pagehide", atProgramEnd);
+    globalThis.addEventListener("unload", atProgramEnd);
+  }
+}
+
+// Logs through console.error; if the runtime's formatting of `error` throws (a hostile getter),
+// logs the text made safely instead.
+function safeLog(header: string, error: unknown, text: string): void {
+  try {
+    if (error === undefined && text !== "undefined") console.error(`${header}: ${text}`);
+    else console.error(header, error);
+  } catch {
+    try {
+      console.error(`${header}: ${text}`);
+    } catch {
+      // Nothing more can be done without throwing.
+    }
+  }
+}
+
+/** The stack (or the string form) of an error, read without ever throwing. */
+export function describe(error: unknown): string {
+  try {
+    const stack = (error as { stack?: unknown } | null | undefined)?.stack;
+    if (typeof stack === "string" && stack !== "") return stack;
+  } catch {
+    // A throwing getter: fall through to the next way of showing it.
+  }
+  try {
+    return String(error);
+  } catch {
+    return show(error);
+  }
+}

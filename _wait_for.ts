@@ -1,0 +1,109 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+// The engines of waitFor(): one for tasks, which can be cancelled and are waited for until
+// they finish, and one for promises, which cannot and are left behind on timeout or abort.
+import { CancelledError, TimeoutError } from "./errors.ts";
+import { Task, tasks } from "./_task.ts";
+import { toCancelled } from "./_cancellation.ts";
+import { follow } from "./_follow.ts";
+import { type Link, offAbort, onAbort } from "./_link.ts";
+import { Timer } from "./_timer.ts";
+
+/**
+ * Rejects with `error` without waiting for `aw` (a function is never called), after making
+ * sure that a promise's failure does not go unhandled.
+ */
+export function notWaiting(aw: unknown, error: unknown): Promise<never> {
+  if (aw instanceof Task) tasks.retrieve(aw);
+  else if (typeof aw !== "function") follow(aw, noop, noop);
+  return Promise.reject(error);
+}
+
+function noop(): void {}
+
+/** Waits for a task: on timeout or abort it is cancelled, then waited for. */
+export function waitForTask<T>(
+  task: Task<T>,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let link: Link | undefined;
+    let expired = false;
+    let aborted = false;
+    const timer = new Timer(() => {
+      expired = true;
+      tasks.requestCancel(task, cancelledBy(ms));
+    });
+    const observer = () => {
+      timer.clear();
+      if (link !== undefined) offAbort(link);
+      if (aborted) return reject(signal!.reason);
+      tasks.retrieve(task);
+      const outcome = tasks.outcome(task);
+      const state = tasks.state(task);
+      if (state === "fulfilled") resolve(outcome as T);
+      else if (state === "cancelled" && expired) reject(timedOut(ms, outcome));
+      else reject(outcome);
+    };
+    if (!task.done()) {
+      if (ms <= 0) {
+        expired = true;
+        tasks.requestCancel(task, cancelledBy(ms));
+      } else if (ms !== Infinity) timer.schedule(performance.now() + ms);
+    }
+    if (signal !== undefined && !task.done()) {
+      link = onAbort(signal, (reason) => {
+        link = undefined;
+        aborted = true;
+        timer.clear();
+        tasks.requestCancel(task, toCancelled(reason));
+      });
+    }
+    tasks.observe(task, observer);
+  });
+}
+
+// A promise cannot be cancelled: after a timeout or an abort, settling it changes nothing.
+export function waitForPromise<T>(
+  promise: PromiseLike<T>,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let link: Link | undefined;
+    const end = () => {
+      timer.clear();
+      if (link !== undefined) offAbort(link);
+      link = undefined;
+    };
+    const timer = new Timer(() => {
+      end();
+      reject(timedOut(ms));
+    });
+    if (signal !== undefined) {
+      link = onAbort(signal, (reason) => {
+        link = undefined;
+        end();
+        reject(reason);
+      });
+    }
+    if (ms !== Infinity) timer.schedule(performance.now() + ms);
+    follow(promise, (value) => {
+      end();
+      resolve(value as T);
+    }, (error) => {
+      end();
+      reject(error);
+    });
+  });
+}
+
+/** The error of a waitFor() that ran out of time. */
+export function timedOut(ms: number, cause?: unknown): TimeoutError {
+  const message = `Timed out waiting: the timeout of ${ms} ms passed`;
+  return cause === undefined ? new TimeoutError(message) : new TimeoutError(message, { cause });
+}
+
+function cancelledBy(ms: number): CancelledError {
+  return new CancelledError(`Cancelled by waitFor: the timeout of ${ms} ms passed`);
+}

@@ -1,0 +1,174 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+// The private mechanisms, each through its own interface and its invariant check.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { Parties, type Party } from "../_parties.ts";
+import { Slots } from "../_slots.ts";
+import { StartQueue } from "../_start_queue.ts";
+import { checkDeadlines, Timer } from "../_timer.ts";
+import { fakeTime, flush } from "./_fixtures.ts";
+
+Deno.test("Parties tells each party once, in order, and skips one removed before its turn", () => {
+  const parties = new Parties<string>();
+  const log: string[] = [];
+  let second: Party<string> | undefined = undefined;
+  parties.add((x) => {
+    log.push(`a${x}`);
+    parties.remove(second!);
+  });
+  second = parties.add((x) => log.push(`b${x}`));
+  parties.add((x) => log.push(`c${x}`));
+  parties.check();
+  parties.tell("!");
+  assert.deepEqual(log, ["a!", "c!"]);
+  assert.equal(parties.size, 0);
+  parties.check();
+  parties.tell("again");
+  assert.deepEqual(log, ["a!", "c!"]);
+});
+
+Deno.test("Parties tells every party even when one throws, then reports the error", () => {
+  const parties = new Parties<number>();
+  const told: number[] = [];
+  const reported: unknown[] = [];
+  const original = globalThis.reportError;
+  globalThis.reportError = (error) => reported.push(error);
+  try {
+    const boom = new Error("party failed");
+    parties.add(() => {
+      throw boom;
+    });
+    parties.add((x) => told.push(x));
+    parties.tell(7);
+    assert.deepEqual(told, [7]);
+    assert.deepEqual(reported, [boom]);
+  } finally {
+    globalThis.reportError = original;
+  }
+});
+
+Deno.test("Parties removes 100 000 parties in any order, keeping its invariant", () => {
+  fc.assert(
+    fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 200 }), (order) => {
+      const parties = new Parties<void>();
+      const list = order.map(() => parties.add(() => {}));
+      for (const i of order) parties.remove(list[i % list.length]!);
+      parties.check();
+      const left = parties.size;
+      let told = 0;
+      for (const party of list) if (party.list !== undefined) party.fn = () => told++;
+      parties.tell();
+      assert.equal(told, left);
+    }),
+  );
+  const parties = new Parties<void>();
+  const many = Array.from({ length: 100_000 }, () => parties.add(() => {}));
+  for (let i = 0; i < many.length; i += 2) parties.remove(many[i]!);
+  for (let i = 1; i < many.length; i += 2) parties.remove(many[i]!);
+  assert.equal(parties.size, 0);
+  parties.check();
+});
+
+Deno.test("Slots keep running and waiting items straight under random use", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 5 }),
+      fc.array(fc.oneof(fc.constant("add"), fc.nat({ max: 50 })), { maxLength: 300 }),
+      (limit, steps) => {
+        const keys = new Map<number, number>();
+        const slots = new Slots<number>(limit, {
+          get: (item) => keys.get(item) ?? -1,
+          set: (item, key) => void keys.set(item, key),
+        });
+        const live: number[] = [];
+        let next = 0;
+        for (const step of steps) {
+          if (step === "add") {
+            slots.add(next);
+            live.push(next++);
+          } else if (live.length > 0) {
+            const [item] = live.splice(step % live.length, 1);
+            if (slots.remove(item!)) slots.promote();
+          }
+          slots.check();
+          assert.ok(slots.running <= limit);
+          assert.equal(slots.running + slots.waiting, live.length);
+          if (slots.waiting > 0) assert.equal(slots.running, limit);
+        }
+        assert.deepEqual(new Set(slots.items()), new Set(live));
+      },
+    ),
+  );
+});
+
+Deno.test("Slots compact a long-lived list down to its live items", () => {
+  const keys = new Map<number, number>();
+  const slots = new Slots<number>(Infinity, {
+    get: (item) => keys.get(item)!,
+    set: (item, key) => void keys.set(item, key),
+  });
+  for (let i = 0; i < 100_000; i++) {
+    slots.add(i);
+    if (i >= 10) slots.remove(i - 10);
+  }
+  slots.check();
+  assert.equal(slots.running, 10);
+  assert.deepEqual(slots.items(), Array.from({ length: 10 }, (_, i) => 99_990 + i));
+});
+
+Deno.test("StartQueue starts in order, each run only what was queued before it", async () => {
+  const log: string[] = [];
+  const queue: StartQueue<string> = new StartQueue<string>((item) => {
+    log.push(item);
+    if (item === "a") queue.push("a-child");
+  }, () => {});
+  queue.push("a");
+  queue.push("b");
+  queue.check();
+  const reaction = Promise.resolve().then(() => log.push("reaction"));
+  await reaction;
+  await flush();
+  assert.deepEqual(log, ["a", "b", "reaction", "a-child"]);
+  queue.check();
+});
+
+Deno.test("StartQueue tells what settled during a run only when the run is over", async () => {
+  const log: string[] = [];
+  const queue: StartQueue<string> = new StartQueue<string>((item) => {
+    log.push(`start ${item}`);
+    if (queue.running) queue.defer(item);
+  }, (item) => log.push(`told ${item}`));
+  queue.push("a");
+  queue.push("b");
+  await flush();
+  assert.deepEqual(log, ["start a", "start b", "told a", "told b"]);
+});
+
+Deno.test("StartQueue.postpone() moves a scheduled run behind the microtasks queued so far", async () => {
+  const log: string[] = [];
+  const queue = new StartQueue<string>((item) => log.push(item), () => {});
+  queue.push("task");
+  const reaction = Promise.resolve().then(() => log.push("reaction"));
+  queue.postpone();
+  await reaction;
+  await flush();
+  assert.deepEqual(log, ["reaction", "task"]);
+});
+
+Deno.test("Timer fires equal deadlines in the order they were set, keeping the heap straight", async () => {
+  using time = fakeTime();
+  const fired: number[] = [];
+  const timers = Array.from({ length: 50 }, (_, i) => new Timer(() => fired.push(i)));
+  const now = performance.now();
+  timers.forEach((timer, i) => timer.schedule(now + 10 + (i % 5)));
+  checkDeadlines();
+  for (let i = 0; i < 50; i += 7) timers[i]!.clear();
+  checkDeadlines();
+  await time.tick(20);
+  const expected = Array.from({ length: 50 }, (_, i) => i)
+    .filter((i) => i % 7 !== 0)
+    .sort((a, b) => (a % 5) - (b % 5) || a - b);
+  assert.deepEqual(fired, expected);
+  checkDeadlines();
+  assert.equal(time.timers(), 0);
+});
