@@ -6,7 +6,16 @@ import { CancelledError } from "./errors.ts";
 
 /** Whether an error is a cancellation: a `CancelledError` or any error named `"AbortError"`. */
 export function isCancellation(error: unknown): boolean {
-  return error instanceof CancelledError || nameOf(error) === "AbortError";
+  return isCancelledError(error) || nameOf(error) === "AbortError";
+}
+
+/** `error instanceof CancelledError`, false for a revoked proxy instead of throwing. */
+export function isCancelledError(error: unknown): error is CancelledError {
+  try {
+    return error instanceof CancelledError;
+  } catch {
+    return false;
+  }
 }
 
 /** An error's `name`, or `undefined` when it has none or reading it throws. */
@@ -21,7 +30,7 @@ export function nameOf(error: unknown): unknown {
 
 /** The `CancelledError` for a parent signal aborted with `reason`: the reason itself if it is one. */
 export function toCancelled(reason: unknown): CancelledError {
-  return reason instanceof CancelledError
+  return isCancelledError(reason)
     ? reason
     : new CancelledError("The parent signal was aborted", { cause: reason });
 }

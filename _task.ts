@@ -4,7 +4,7 @@
 // module is evaluated: no other module fills anything in, and nothing can see it half made.
 import { CancelledError, InvalidStateError } from "./errors.ts";
 import { checkFunction, checkMessage, checkSignal } from "./_check.ts";
-import { nameOf, toCancelled } from "./_cancellation.ts";
+import { isCancelledError, nameOf, toCancelled } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Parties, type Party } from "./_parties.ts";
@@ -567,7 +567,7 @@ export class Task<T> implements PromiseLike<T> {
   #fail(error: unknown): void {
     if (this.done()) return;
     const reason = this.#attachments?.reason;
-    if (error instanceof CancelledError) this.#settle("cancelled", error);
+    if (isCancelledError(error)) this.#settle("cancelled", error);
     else if (reason !== undefined && (error === reason || nameOf(error) === "AbortError")) {
       this.#settle("cancelled", reason);
     } else this.#settle("failed", error);

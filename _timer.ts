@@ -72,6 +72,22 @@ export class Timer {
     rearm();
   }
 
+  /**
+   * If this timer is due, fires it now, after every due timer that comes before it (an earlier
+   * deadline, or the same one set earlier): a scope entered after its deadline expires at
+   * once, but never before an outer scope with the same deadline.
+   */
+  fireIfDue(): void {
+    const entry = this.#entry;
+    if (entry === undefined || entry.deadline > performance.now()) return;
+    while (this.#entry === entry) {
+      const first = heap[0];
+      remove(0);
+      fire(first);
+    }
+    rearm();
+  }
+
   static fire(timer: Timer): void {
     timer.#entry = undefined;
     timer.#fn();
@@ -142,13 +158,17 @@ function fireDue(): void {
   while (heap.length > 0 && heap[0].deadline <= now) {
     const entry = heap[0];
     remove(0);
-    try {
-      Timer.fire(entry.timer);
-    } catch (error) {
-      report(error);
-    }
+    fire(entry);
   }
   rearm();
+}
+
+function fire(entry: Entry): void {
+  try {
+    Timer.fire(entry.timer);
+  } catch (error) {
+    report(error);
+  }
 }
 
 /** Throws unless the invariant at the top of this file holds; for tests. */

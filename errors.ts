@@ -203,7 +203,7 @@ export class ExceptionGroup extends AggregateError {
    * @param options The `cause` of the whole group.
    */
   constructor(message: string, errors: Iterable<unknown>, options?: ErrorOptions) {
-    super(errors, message);
+    super(checkErrors(errors), message);
     setCause(this, options);
   }
 
@@ -265,21 +265,52 @@ export class ExceptionGroup extends AggregateError {
   ): [matching: ExceptionGroup | undefined, rest: ExceptionGroup | undefined] {
     const matches = toPredicate(condition);
     if (matches(this)) return [this, undefined];
-    const matching: unknown[] = [];
-    const rest: unknown[] = [];
-    let changed = false;
-    for (const error of this.errors) {
-      if (error instanceof ExceptionGroup) {
-        const [inMatch, inRest] = error.split(matches);
-        if (inMatch !== undefined) matching.push(inMatch);
-        if (inRest !== undefined) rest.push(inRest);
-        if (inMatch !== error && inRest !== error) changed = true;
-      } else if (matches(error)) {
-        matching.push(error);
-      } else {
-        rest.push(error);
-      }
+    // Depth first with a stack of its own: nesting is bounded by memory, not by the call stack.
+    interface Frame {
+      group: ExceptionGroup;
+      errors: unknown[];
+      next: number;
+      matching: unknown[];
+      rest: unknown[];
+      changed: boolean;
     }
+    const open = (group: ExceptionGroup): Frame => ({
+      group,
+      errors: group.errors,
+      next: 0,
+      matching: [],
+      rest: [],
+      changed: false,
+    });
+    const stack: Frame[] = [open(this)];
+    let result: [ExceptionGroup | undefined, ExceptionGroup | undefined] = [undefined, undefined];
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next < frame.errors.length) {
+        const error = frame.errors[frame.next++];
+        if (matches(error)) frame.matching.push(error);
+        else if (error instanceof ExceptionGroup) stack.push(open(error));
+        else frame.rest.push(error);
+        continue;
+      }
+      stack.pop();
+      result = frame.group.#result(frame.matching, frame.rest, frame.changed);
+      const parent = stack[stack.length - 1];
+      if (parent === undefined) break;
+      const [inMatch, inRest] = result;
+      if (inMatch !== undefined) parent.matching.push(inMatch);
+      if (inRest !== undefined) parent.rest.push(inRest);
+      if (inMatch !== frame.group && inRest !== frame.group) parent.changed = true;
+    }
+    return result;
+  }
+
+  // The two sides of this group once its errors are sorted: itself where nothing changed.
+  #result(
+    matching: unknown[],
+    rest: unknown[],
+    changed: boolean,
+  ): [ExceptionGroup | undefined, ExceptionGroup | undefined] {
     // A group that holds no error has nothing to put on either side.
     if (matching.length === 0 && rest.length === 0) return [undefined, undefined];
     if (!changed && rest.length === 0) return [this, undefined];
@@ -295,6 +326,24 @@ export class ExceptionGroup extends AggregateError {
   }
 }
 
+function checkErrors(errors: unknown): Iterable<unknown> {
+  let iterable = false;
+  try {
+    iterable = errors !== null && errors !== undefined &&
+      typeof (errors as Iterable<unknown>)[Symbol.iterator] === "function";
+  } catch {
+    // A revoked proxy: not iterable.
+  }
+  if (!iterable) {
+    throw new TypeError(
+      `Cannot create exception group as 'errors' must be an iterable: current value is ${
+        show(errors)
+      }`,
+    );
+  }
+  return errors as Iterable<unknown>;
+}
+
 function toPredicate(condition: ErrorCondition): (error: unknown) => boolean {
   if (typeof condition !== "function") {
     throw new TypeError(
@@ -306,7 +355,14 @@ function toPredicate(condition: ErrorCondition): (error: unknown) => boolean {
   const proto: unknown = condition.prototype;
   if (condition === Error || proto instanceof Error) {
     const klass = condition as abstract new () => unknown;
-    return (error) => error instanceof klass;
+    return (error) => {
+      try {
+        return error instanceof klass;
+      } catch {
+        // A revoked proxy is an instance of nothing.
+        return false;
+      }
+    };
   }
   return condition as (error: unknown) => boolean;
 }

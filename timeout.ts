@@ -236,7 +236,7 @@ export class Timeout {
    * import { sleep, timeout } from "@aio/tasks/timeout";
    * import assert from "node:assert/strict";
    *
-   * const value = await timeout(1, async (scope) => {
+   * const value = await timeout(50, async (scope) => {
    *   scope.reschedule(performance.now() + 60_000);
    *   await sleep(5, { signal: scope.signal });
    *   return "in time";
@@ -298,8 +298,10 @@ export class Timeout {
   #schedule(deadline: number): void {
     this.#deadline = deadline;
     if (this.#controller.signal.aborted) return;
-    if (deadline <= performance.now()) this.#expire();
-    else this.#timer.schedule(deadline);
+    this.#timer.schedule(deadline);
+    // Due already: expires now, after any scope due before it (an outer one with the same
+    // deadline included), so that only the outermost expired scope reports the timeout.
+    this.#timer.fireIfDue();
   }
 
   #expire(): void {

@@ -42,7 +42,8 @@
  *
  * @module
  */
-import type { Awaitable, Task } from "./task.ts";
+import { type Awaitable, Task } from "./task.ts";
+import { follow } from "./_follow.ts";
 import { checkLimit, checkSignal, checkTime, members, show } from "./_check.ts";
 import { startGather } from "./_gather.ts";
 import { Waiter } from "./_waiter.ts";
@@ -448,7 +449,11 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
   }
   const signal = options?.signal;
   checkSignal("wait", signal);
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal?.aborted) {
+    // Nothing is waited for, but no promise member's failure may go unhandled.
+    for (const member of list) if (!(member instanceof Task)) follow(member, noop, noop);
+    return Promise.reject(signal.reason);
+  }
   return new Promise((resolve, reject) => {
     new Waiter(new Set(list), returnWhen, resolve, reject).start(timeout, signal);
   });
@@ -539,3 +544,5 @@ export function asCompleted<A extends Awaitable<unknown>>(
     AwaitableValue<A>
   >;
 }
+
+function noop(): void {}
