@@ -3,6 +3,10 @@
 # Usage: npm test   (after npm ci), or bash tests/run.sh [deno] [node] [bun] [browser] for some
 # of the sections only (npm run test:node is "bash tests/run.sh node").
 # The Node versions tested are package.json's "config.nodeVersions", written nowhere else.
+# Needs bash, coreutils (mktemp, timeout, tail, head), grep and sed, and network access to the
+# npm registry: npx fetches each Node version once (tests/node/run.mjs).
+# The last line is "N passed, N failed", followed by ", N skipped" when a suite could not run
+# here (Chromium not installed); the line before it then names the skipped suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export RUST_BACKTRACE=0 NO_COLOR=1
@@ -20,6 +24,7 @@ selected() { [[ "$sections" == *" $1 "* ]]; }
 
 passed=0
 failed=0
+skipped=()
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -96,8 +101,14 @@ if selected browser; then
     suite "Browser (Chromium) smoke" "FAILED" node tests/smoke/browser.mjs
   else
     echo "== Browser (Chromium) smoke: skipped, Chromium is not installed (apt-get install chromium)"
+    skipped+=("Browser (Chromium) smoke (Chromium is not installed)")
   fi
 fi
 
-echo "$passed passed, $failed failed"
+if [ ${#skipped[@]} = 0 ]; then
+  echo "$passed passed, $failed failed"
+else
+  echo "skipped: $(printf '%s; ' "${skipped[@]}" | sed 's/; $//')"
+  echo "$passed passed, $failed failed, ${#skipped[@]} skipped"
+fi
 [ "$failed" = 0 ]
