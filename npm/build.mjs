@@ -1,18 +1,20 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
-// Builds the npm package into dist/: per-file ESM and .d.ts compiled by tsc (tsconfig.build.json),
-// a package.json made from npm/package.template.json with the version and "exports" of
-// deno.json, the README and the licence. Usage: node npm/build.mjs   (then: cd dist && npm publish)
+// Builds the npm package into dist/: per-file ESM, .d.ts and declaration maps compiled by tsc
+// (tsconfig.build.json), the TypeScript sources the maps point at (dist/src/), a package.json made
+// from npm/package.template.json with the version and "exports" of deno.json, the README and the
+// licence. Usage: node npm/build.mjs   (then: cd dist && npm publish)
 import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -32,6 +34,33 @@ try {
   rmSync(out, { recursive: true, force: true });
   console.error("Cannot build the npm package: tsc reported the errors above");
   process.exit(1);
+}
+
+// tsc writes each declaration map's "sources" relative to its output folder, pointing at the
+// repository's files, which a consumer's node_modules does not have. The sources are shipped in
+// dist/src/ and each map points there, so that "go to definition" in a consumer's editor opens
+// the TypeScript source. Not beside the .d.ts files: a .d.ts imports "./task.ts", which
+// TypeScript resolves to task.ts before task.d.ts, and it would then type-check the sources
+// under the consumer's compiler options.
+const fail = (message) => {
+  console.error(`Cannot build the npm package: ${message}`);
+  rmSync(out, { recursive: true, force: true });
+  process.exit(1);
+};
+const posix = (path) => path.split(sep).join("/");
+for (const file of readdirSync(out).filter((file) => file.endsWith(".d.ts.map"))) {
+  const map = JSON.parse(readFileSync(join(out, file), "utf8"));
+  map.sources = map.sources.map((source) => {
+    const path = relative(root, resolve(out, map.sourceRoot ?? "", source));
+    if (path.startsWith("..") || isAbsolute(path) || !path.endsWith(".ts")) {
+      fail(`dist/${file} maps to ${source}, which is not a TypeScript file of the repository`);
+    }
+    mkdirSync(dirname(join(out, "src", path)), { recursive: true });
+    copyFileSync(join(root, path), join(out, "src", path));
+    return posix(relative(dirname(join(out, file)), join(out, "src", path)));
+  });
+  delete map.sourceRoot;
+  writeFileSync(join(out, file), JSON.stringify(map));
 }
 
 const deno = readJson("deno.json");

@@ -1,13 +1,15 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // The same two workloads through the libraries people reach for today, in the same run:
 // "all N" (run every function, collect results in order) and "limit 16" (the same, at most 16
-// at once). Dev-only imports: none of these is a dependency of the published package.
+// at once). Dev-only imports: none of these is a dependency of the published package, nor of
+// the repository's own install. Run with `npm run bench:peers`, which installs them into
+// bench/peers/node_modules first (bench/peers/package-lock.json).
 import pMap from "p-map";
 import pLimit from "p-limit";
 import { all, call, run, spawn } from "effection";
 import { Effect } from "effect";
-import { gather, taskGroup } from "../mod.ts";
-import { runLimited, RUNS, SIZES, taskFns } from "./_inputs.ts";
+import { gather, taskGroup } from "../../mod.ts";
+import { runLimited, RUNS, SIZES, taskFns } from "../_inputs.ts";
 
 for (const n of SIZES) {
   const fns = taskFns(n);
