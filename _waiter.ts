@@ -45,25 +45,26 @@ export class Waiter<M> {
     const members = this.#members!;
     let failed = false;
     for (const member of members.keys()) {
-      if (member instanceof Task && member.done()) {
-        this.#doneCount++;
-        failed ||= tasks.state(member) === "failed";
-      }
-    }
-    if (this.#satisfied(failed)) return this.#finish();
-    for (const member of members.keys()) {
-      if (this.#members === undefined) {
-        // Settled meanwhile: a promise member's failure must still not go unhandled.
-        if (!(member instanceof Task)) follow(member, noop, noop);
-        continue;
-      }
       if (member instanceof Task) {
-        if (!member.done()) members.set(member, tasks.observe(member, this.#observer));
+        if (member.done()) {
+          this.#doneCount++;
+          failed ||= tasks.state(member) === "failed";
+        }
         continue;
       }
+      // Every promise member is followed, even when the call is satisfied at once, so that
+      // its failure never goes unhandled; its callbacks do nothing once the call settled.
       follow(member, () => this.#promiseSettled(member, false), (error) => {
         this.#promiseSettled(member, !isCancellation(error));
       });
+    }
+    if (this.#members === undefined) return;
+    if (this.#satisfied(failed)) return this.#finish();
+    for (const member of members.keys()) {
+      if (this.#members === undefined) return;
+      if (member instanceof Task && !member.done()) {
+        members.set(member, tasks.observe(member, this.#observer));
+      }
     }
     if (this.#members === undefined) return;
     if (timeout !== Infinity) {
@@ -124,5 +125,3 @@ export class Waiter<M> {
     }
   }
 }
-
-function noop(): void {}

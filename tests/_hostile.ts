@@ -24,6 +24,7 @@ export interface Escapes {
 interface NodeProcess {
   on(type: string, fn: (reason: unknown) => void): void;
   off(type: string, fn: (reason: unknown) => void): void;
+  setUncaughtExceptionCaptureCallback(fn: ((error: unknown) => void) | null): void;
 }
 
 /**
@@ -55,16 +56,20 @@ export function trapEscapes(): Escapes {
       },
     };
   }
+  // Node: the capture callback takes uncaught exceptions instead of the 'uncaughtException'
+  // listeners, among which node:test's own fails on a value it cannot turn into a string.
   const process = (globalThis as { process?: NodeProcess }).process!;
   const onError = (error: unknown) => uncaught.push(error);
   const onRejection = (reason: unknown) => unhandled.push(reason);
-  process.on("uncaughtException", onError);
+  // A test that node:test ended early (on an unhandled rejection) may not have removed its own.
+  process.setUncaughtExceptionCaptureCallback(null);
+  process.setUncaughtExceptionCaptureCallback(onError);
   process.on("unhandledRejection", onRejection);
   return {
     uncaught,
     unhandled,
     [Symbol.dispose]() {
-      process.off("uncaughtException", onError);
+      process.setUncaughtExceptionCaptureCallback(null);
       process.off("unhandledRejection", onRejection);
     },
   };
