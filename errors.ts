@@ -102,18 +102,45 @@ export class CancelledError extends DOMException {
  * It is a `DOMException` named `"TimeoutError"`, the same name `AbortSignal.timeout()` uses.
  * When the time limit ended some work by cancelling it, `cause` is that cancellation.
  *
- * @example Catching a timeout
+ * `error instanceof TimeoutError` is also true for the web platform's own timeouts: any
+ * `DOMException` named `"TimeoutError"`, such as the reason of `AbortSignal.timeout()` and what
+ * `fetch()` rejects with when that signal fires. So `eg.split(TimeoutError)` catches every
+ * timeout of a task group, whoever raised it. Subclasses of `TimeoutError` match by prototype
+ * only.
+ *
+ * @example Catching the platform's timeouts too
  * ```ts
  * import { TimeoutError } from "@aio/tasks";
  * import assert from "node:assert/strict";
  *
  * const signal = AbortSignal.timeout(1);
- * const error = await new Promise((resolve) => signal.addEventListener("abort", () => resolve(signal.reason)));
- * // The web platform's own timeouts use the same name.
- * assert.equal((error as DOMException).name, new TimeoutError().name);
+ * const reason = await new Promise((resolve) => {
+ *   signal.addEventListener("abort", () => resolve(signal.reason));
+ * });
+ * assert.ok(reason instanceof TimeoutError);
+ * assert.ok(new TimeoutError("too slow") instanceof TimeoutError);
+ * assert.equal(new DOMException("stop", "AbortError") instanceof TimeoutError, false);
  * ```
  */
 export class TimeoutError extends DOMException {
+  /**
+   * Whether `value` is a `TimeoutError`: an instance of this class (or of a subclass, for a
+   * subclass), or, for `TimeoutError` itself, any `DOMException` named `"TimeoutError"`.
+   * Never throws: a revoked proxy or a throwing `name` getter is no timeout.
+   *
+   * @param value The value on the left of `instanceof`.
+   * @returns `true` if `value` counts as an instance.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    try {
+      if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+      return this === TimeoutError && value instanceof DOMException &&
+        value.name === "TimeoutError";
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Creates a timeout error.
    *

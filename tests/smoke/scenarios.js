@@ -390,6 +390,33 @@ export function scenarios(modules) {
       throws(() => group.createTask(() => 1), InvalidStateError);
     }],
 
+    ["TimeoutError matches the platform's timeouts, and split() catches them", async () => {
+      const signal = AbortSignal.timeout(1);
+      const reason = await new Promise((resolve) => {
+        signal.addEventListener("abort", () => resolve(signal.reason), { once: true });
+      });
+      ok(reason instanceof DOMException, "the reason is a DOMException");
+      equal(reason.name, "TimeoutError", "reason.name");
+      ok(reason instanceof TimeoutError, "AbortSignal.timeout() reason instanceof TimeoutError");
+      ok(new DOMException("late", "TimeoutError") instanceof TimeoutError, "a DOMException");
+      equal(new DOMException("stop", "AbortError") instanceof TimeoutError, false, "AbortError");
+      equal(reason instanceof CancelledError, false, "instanceof CancelledError");
+      equal(reason instanceof InvalidStateError, false, "instanceof InvalidStateError");
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      equal(proxy instanceof TimeoutError, false, "a revoked proxy");
+      const error = await rejects(
+        taskGroup((tg) => {
+          tg.createTask(() => Promise.reject(reason), { name: "fetch" });
+          tg.createTask(() => Promise.reject(new TypeError("bad")));
+        }),
+        ExceptionGroup,
+      );
+      const [timeouts, rest] = error.split(TimeoutError);
+      equal(timeouts?.errors[0], reason, "the timeout side");
+      ok(rest?.errors[0] instanceof TypeError, "the rest");
+    }],
+
     ["ExceptionGroup.split() and subgroup() keep the structure", () => {
       const a = new TypeError("a"), b = new RangeError("b");
       const inner = new ExceptionGroup("inner", [b]);
