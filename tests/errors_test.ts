@@ -84,8 +84,13 @@ Deno.test("CancelledError, TimeoutError and InvalidStateError are distinct class
 /** The reason of an `AbortSignal.timeout()`: the platform's own timeout error. */
 function platformTimeout(): Promise<unknown> {
   const signal = AbortSignal.timeout(1);
+  // Node 22 does not keep the program alive for AbortSignal.timeout(): this timer does.
+  const alive = setTimeout(() => {}, 10_000);
   return new Promise((resolve) => {
-    signal.addEventListener("abort", () => resolve(signal.reason), { once: true });
+    signal.addEventListener("abort", () => {
+      clearTimeout(alive);
+      resolve(signal.reason);
+    }, { once: true });
   });
 }
 
