@@ -24,6 +24,7 @@
  */
 
 import { show } from "./_check.ts";
+import { deriveOrigin, showGroupTree } from "./_inspect.ts";
 
 /** Options shared by the error constructors. */
 export interface ErrorOptions {
@@ -207,6 +208,15 @@ export type ErrorCondition =
  * group's `ExceptionGroup` stays a single element. {@linkcode ExceptionGroup.subgroup} and
  * {@linkcode ExceptionGroup.split} are how Python's `except*` is written.
  *
+ * Logged with `console.log` or `util.inspect` on Node, Bun or Deno, a group shows its tree,
+ * like Python's traceback of an `ExceptionGroup`: a header with the number of errors (and the
+ * task group's name), then each error in its own box, labelled with the task that raised it,
+ * nested groups indented. Where a runtime shows only an error's name, message and stack frames
+ * (reports of an uncaught error, a browser's console), a task group's group names the group, the
+ * number of errors and each error with its task in its first stack frame:
+ * `at task group "crawl" failed with 2 errors: [1] task "fetch-1": TypeError: bad url; …`.
+ * `message` stays as given.
+ *
  * @example Handling one kind of error and passing on the rest (`except*`)
  * ```ts
  * import { ExceptionGroup } from "@aio/tasks";
@@ -222,6 +232,11 @@ export type ErrorCondition =
  * ```
  */
 export class ExceptionGroup extends AggregateError {
+  // Shows its tree in console.log and inspect on Node, Bun and Deno.
+  static {
+    showGroupTree(this.prototype);
+  }
+
   /**
    * Creates a group of errors.
    *
@@ -349,6 +364,7 @@ export class ExceptionGroup extends AggregateError {
     if (errors.length === 0) return undefined;
     const group = new ExceptionGroup(this.message, errors);
     if ("cause" in this) setCause(group, { cause: this.cause });
+    deriveOrigin(this, group);
     return group;
   }
 }
