@@ -136,7 +136,7 @@ function summarize(group: string, errors: readonly unknown[], tasks: readonly (s
   const listed: string[] = [];
   for (let i = 0; i < Math.min(errors.length, WIDTH); i++) {
     const error = errors[i];
-    const what = errorsOf(error) === undefined ? leafHead(error) : briefOf(error as object);
+    const what = errorsOf(error) === undefined ? briefLeaf(error) : briefOf(error as object);
     listed.push(`[${i + 1}] ${labelOf(tasks[i] ?? null)}: ${oneLine(what)}`);
   }
   if (errors.length > WIDTH) listed.push(`and ${errors.length - WIDTH} more`);
@@ -147,8 +147,19 @@ function summarize(group: string, errors: readonly unknown[], tasks: readonly (s
 
 // One line without parentheses, at most 100 characters.
 function oneLine(text: string): string {
-  const line = text.replace(/\s*\n\s*/g, " ").replace(/\(/g, "[").replace(/\)/g, "]");
+  const line = text.slice(0, 200).replace(/\s*\n\s*/g, " ")
+    .replace(/[()]/g, (paren) => paren === "(" ? "[" : "]");
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
+// An error in a summary, which is made when the group fails: read cheaply, never serialized.
+function briefLeaf(error: unknown): string {
+  try {
+    if (error instanceof Error) return errorHead(error);
+  } catch {
+    // A revoked proxy: described below.
+  }
+  return show(error);
 }
 
 // A nested group in a summary: a task group's by its name, any other by its message.
