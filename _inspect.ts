@@ -140,15 +140,19 @@ function summarize(group: string, errors: readonly unknown[], tasks: readonly (s
     listed.push(`[${i + 1}] ${labelOf(tasks[i] ?? null)}: ${oneLine(what)}`);
   }
   if (errors.length > WIDTH) listed.push(`and ${errors.length - WIDTH} more`);
-  return `task group ${JSON.stringify(group)} failed with ${count(errors.length)}: ${
-    listed.join("; ")
-  }`;
+  // Names are the user's too: no line breaks or parentheses from them either.
+  return withoutParens(
+    `task group ${JSON.stringify(group)} failed with ${count(errors.length)}: ${listed.join("; ")}`,
+  );
+}
+
+function withoutParens(text: string): string {
+  return text.replace(/[()]/g, (paren) => paren === "(" ? "[" : "]");
 }
 
 // One line without parentheses, at most 100 characters.
 function oneLine(text: string): string {
-  const line = text.slice(0, 200).replace(/\s*\n\s*/g, " ")
-    .replace(/[()]/g, (paren) => paren === "(" ? "[" : "]");
+  const line = withoutParens(text.slice(0, 200).replace(/\s*\n\s*/g, " "));
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }
 

@@ -125,9 +125,10 @@ Deno.test("ExceptionGroup summary frame stays one line without parentheses, and 
         throw new Error(`line one (${i})\nline two`);
       }, { name: `t${i}` });
     }
-  }, { name: "wide" }).catch((e) => e);
+  }, { name: "wide (v2)" }).catch((e) => e);
   const first = (error.stack as string).split("\n")[1]!;
-  assert.match(first, /failed with 20 errors: \[1\] task "t0": Error: line one \[0\] line two; /);
+  assert.match(first, /^ {4}at task group "wide \[v2\]" failed with 20 errors: /);
+  assert.match(first, /: \[1\] task "t0": Error: line one \[0\] line two; /);
   assert.match(first, /\[15\] task "t14": [^;]*; and 5 more \(/);
   assert.equal(first.slice(0, first.lastIndexOf(" (")).includes("("), false, first);
   const text = inspect(error);
