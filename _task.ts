@@ -10,6 +10,7 @@ import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Parties, type Party } from "./_parties.ts";
 import { report, retrieved, unretrievedFailure } from "./_report.ts";
 import { StartQueue } from "./_start_queue.ts";
+import { showAs } from "./_inspect.ts";
 import type { TaskFn, TaskOptions } from "./task.ts";
 
 /** Where a task is in its life; `done()` is true in the last three. */
@@ -208,6 +209,21 @@ export class Task<T> implements PromiseLike<T> {
         task.#ownerKey = key;
       },
     };
+  }
+
+  // `Task { name: "fetch-1", state: "running" }` in console.log and inspect; a done task also
+  // shows its result or error (showing does not count as retrieving a failure).
+  static {
+    showAs(this.prototype, "Task", (task) => {
+      const state = task.#state;
+      const shown: Record<string, unknown> = {
+        name: task.name,
+        state: state === "new" ? "not started" : state,
+      };
+      if (state === "fulfilled") shown.result = task.#value;
+      else if (state === "failed") shown.error = task.#value;
+      return shown;
+    });
   }
 
   // The function until it starts, then the value, error or CancelledError.

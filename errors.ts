@@ -24,6 +24,7 @@
  */
 
 import { show } from "./_check.ts";
+import { deriveOrigin, showGroupTree } from "./_inspect.ts";
 
 /** Options shared by the error constructors. */
 export interface ErrorOptions {
@@ -102,18 +103,45 @@ export class CancelledError extends DOMException {
  * It is a `DOMException` named `"TimeoutError"`, the same name `AbortSignal.timeout()` uses.
  * When the time limit ended some work by cancelling it, `cause` is that cancellation.
  *
- * @example Catching a timeout
+ * `error instanceof TimeoutError` is also true for the web platform's own timeouts: any
+ * `DOMException` named `"TimeoutError"`, such as the reason of `AbortSignal.timeout()` and what
+ * `fetch()` rejects with when that signal fires. So `eg.split(TimeoutError)` catches every
+ * timeout of a task group, whoever raised it. Subclasses of `TimeoutError` match by prototype
+ * only.
+ *
+ * @example Catching the platform's timeouts too
  * ```ts
  * import { TimeoutError } from "@aio/tasks";
  * import assert from "node:assert/strict";
  *
  * const signal = AbortSignal.timeout(1);
- * const error = await new Promise((resolve) => signal.addEventListener("abort", () => resolve(signal.reason)));
- * // The web platform's own timeouts use the same name.
- * assert.equal((error as DOMException).name, new TimeoutError().name);
+ * const reason = await new Promise((resolve) => {
+ *   signal.addEventListener("abort", () => resolve(signal.reason));
+ * });
+ * assert.ok(reason instanceof TimeoutError);
+ * assert.ok(new TimeoutError("too slow") instanceof TimeoutError);
+ * assert.equal(new DOMException("stop", "AbortError") instanceof TimeoutError, false);
  * ```
  */
 export class TimeoutError extends DOMException {
+  /**
+   * Whether `value` is a `TimeoutError`: an instance of this class (or of a subclass, for a
+   * subclass), or, for `TimeoutError` itself, any `DOMException` named `"TimeoutError"`.
+   * Never throws: a revoked proxy or a throwing `name` getter is no timeout.
+   *
+   * @param value The value on the left of `instanceof`.
+   * @returns `true` if `value` counts as an instance.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    try {
+      if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+      return this === TimeoutError && value instanceof DOMException &&
+        value.name === "TimeoutError";
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Creates a timeout error.
    *
@@ -180,6 +208,15 @@ export type ErrorCondition =
  * group's `ExceptionGroup` stays a single element. {@linkcode ExceptionGroup.subgroup} and
  * {@linkcode ExceptionGroup.split} are how Python's `except*` is written.
  *
+ * Logged with `console.log` or `util.inspect` on Node, Bun or Deno, a group shows its tree,
+ * like Python's traceback of an `ExceptionGroup`: a header with the number of errors (and the
+ * task group's name), then each error in its own box, labelled with the task that raised it,
+ * nested groups indented. Where a runtime shows only an error's name, message and stack frames
+ * (reports of an uncaught error, a browser's console), a task group's group names the group, the
+ * number of errors and each error with its task in its first stack frame:
+ * `at task group "crawl" failed with 2 errors: [1] task "fetch-1": TypeError: bad url; …`.
+ * `message` stays as given.
+ *
  * @example Handling one kind of error and passing on the rest (`except*`)
  * ```ts
  * import { ExceptionGroup } from "@aio/tasks";
@@ -195,6 +232,11 @@ export type ErrorCondition =
  * ```
  */
 export class ExceptionGroup extends AggregateError {
+  // Shows its tree in console.log and inspect on Node, Bun and Deno.
+  static {
+    showGroupTree(this.prototype);
+  }
+
   /**
    * Creates a group of errors.
    *
@@ -322,6 +364,7 @@ export class ExceptionGroup extends AggregateError {
     if (errors.length === 0) return undefined;
     const group = new ExceptionGroup(this.message, errors);
     if ("cause" in this) setCause(group, { cause: this.cause });
+    deriveOrigin(this, group);
     return group;
   }
 }

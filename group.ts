@@ -36,6 +36,7 @@ import { isCancellation, toCancelled } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { type SlotKeys, Slots } from "./_slots.ts";
+import { raisedInGroup, showAs } from "./_inspect.ts";
 
 /** Options for {@linkcode taskGroup}. */
 export interface TaskGroupOptions {
@@ -177,10 +178,22 @@ let counter = 0;
 const keys: SlotKeys<Task<unknown>> = { get: tasks.ownerKey, set: tasks.setOwnerKey };
 
 class Group implements TaskGroup {
+  // `TaskGroup { name: "crawl", state: "open", running: 2, waiting: 1 }` in console.log.
+  static {
+    showAs(this.prototype, "TaskGroup", (group) => ({
+      name: group.name,
+      state: group.#phase,
+      running: group.#slots.running,
+      waiting: group.#slots.waiting,
+    }));
+  }
+
   readonly name: string;
   #phase: Phase = "open";
   #slots: Slots<Task<unknown>>;
   #errors: unknown[] = [];
+  // The name of the task that raised each of #errors, for the ExceptionGroup's display.
+  #raisedBy: string[] = [];
   #controller: AbortController | undefined = undefined;
   #reason: DOMException | undefined = undefined;
   #link: Link | undefined = undefined;
@@ -302,6 +315,7 @@ class Group implements TaskGroup {
     if (slots.remove(task) && tasks.state(task) === "failed") {
       const error = tasks.outcome(task);
       this.#errors.push(error);
+      this.#raisedBy.push(task.name);
       this.#shutDown(
         new CancelledError(
           `Task group ${JSON.stringify(this.name)} is shutting down: task ${
@@ -342,9 +356,22 @@ class Group implements TaskGroup {
     }
     const errors = this.#errors;
     this.#errors = [];
-    if (this.#body === "failed") errors.push(this.#bodyResult);
+    const raisedBy: (string | null)[] = this.#raisedBy;
+    this.#raisedBy = [];
+    if (this.#body === "failed") {
+      errors.push(this.#bodyResult);
+      raisedBy.push(null);
+    }
     if (errors.length > 0) {
-      this.#reject(new ExceptionGroup("unhandled errors in a TaskGroup", errors));
+      this.#reject(
+        raisedInGroup(
+          ExceptionGroup,
+          "unhandled errors in a TaskGroup",
+          errors,
+          this.name,
+          raisedBy,
+        ),
+      );
     } else if (this.#parentAborted) this.#reject(this.#parentReason);
     else if (this.#body === "cancelled") this.#reject(this.#bodyResult);
     else this.#resolve(this.#body === "fulfilled" ? this.#bodyResult : undefined);

@@ -53,6 +53,7 @@ import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { notWaiting, timedOut, waitForPromise, waitForTask } from "./_wait_for.ts";
+import { showAs } from "./_inspect.ts";
 
 /** Options for {@linkcode sleep}. */
 export interface SleepOptions {
@@ -171,6 +172,19 @@ let enter: <T>(
 export class Timeout {
   static {
     enter = (deadline, body, parent) => new Timeout(parent).#run(deadline, body);
+  }
+
+  // `Timeout { state: "active", when: 1234.5, remaining: 80 }` in console.log and inspect.
+  static {
+    showAs(this.prototype, "Timeout", (scope) => {
+      const when = scope.when();
+      const state = scope.#expired ? "expired" : scope.#finished ? "finished" : "active";
+      const shown: Record<string, unknown> = { state, when };
+      if (state === "active" && when !== null) {
+        shown.remaining = Math.max(0, Math.round(when - performance.now()));
+      }
+      return shown;
+    });
   }
 
   #controller = new AbortController();

@@ -82,15 +82,35 @@ export type GatherResults<A extends readonly unknown[]> = {
 };
 
 /**
- * The result of {@linkcode gather} with `returnExceptions`: each member's value, or the error
- * (a `CancelledError` for a cancelled member) in its place. The error is typed `Error`: a
- * member that throws something that is not an `Error` has that value in its place all the same,
- * so check with `instanceof` for the errors you expect.
+ * The result of {@linkcode gather} with `returnExceptions`: in each place, the member's value
+ * or what the member threw (a `CancelledError` for a cancelled member).
+ *
+ * JavaScript can throw any value, and a thrown value comes back as it is, so each element is
+ * `AwaitableValue<A[K]> | unknown`, which TypeScript reads as `unknown`: the tuple keeps its
+ * length, and each place is narrowed before use. `x instanceof Error` picks out failures
+ * (members that throw something else are yours to know), a check of the value's type picks out
+ * values, and a member task's own `result()` is typed.
  *
  * @typeParam A The members.
+ *
+ * @example Narrowing each place
+ * ```ts
+ * import { gather } from "@aio/tasks";
+ * import assert from "node:assert/strict";
+ *
+ * const [count, name] = await gather([
+ *   () => 42,
+ *   (): string => { throw new RangeError("no name"); },
+ * ], { returnExceptions: true });
+ * assert.ok(typeof count === "number" && count + 1 === 43);
+ * assert.ok(name instanceof RangeError);
+ * ```
  */
 export type GatherResultsWithExceptions<A extends readonly unknown[]> = {
-  -readonly [K in keyof A]: AwaitableValue<A[K]> | Error;
+  -readonly [
+    // `| unknown` says what each place holds; TypeScript reduces it to `unknown`.
+    K in keyof A
+  ]: AwaitableValue<A[K]> | unknown;
 };
 
 /**
@@ -347,7 +367,7 @@ export function gather<T>(
 export function gather<T>(
   aws: Iterable<Awaitable<T>>,
   options: GatherOptions,
-): Task<(T | Error)[]>;
+): Task<unknown[]>;
 export function gather(
   aws: Iterable<Awaitable<unknown>>,
   options?: GatherOptions,

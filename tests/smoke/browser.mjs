@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { summaryOf } from "./scenarios.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -48,15 +49,38 @@ try {
     ],
   });
   const page = await browser.newPage();
-  page.on("pageerror", (error) => console.log(`page error: ${error.message}`));
+  // What a person sees in the console, checked below: the page logs a task group's failure and
+  // leaves another one uncaught (page.js).
+  const logged = [];
+  const uncaught = [];
+  page.on("pageerror", (error) => {
+    uncaught.push(error.stack ?? "");
+    console.log(`page error: ${error.stack}`);
+  });
   page.on("console", (message) => {
-    if (message.type() === "error") console.log(`console.error: ${message.text()}`);
+    if (message.type() !== "error") return;
+    logged.push(message.text());
+    console.log(`console.error: ${message.text()}`);
   });
   await page.goto(`http://127.0.0.1:${port}/smoke/index.html`);
   await page.waitForFunction(() => globalThis.smokeResults !== undefined, null, {
     timeout: 120_000,
   });
   const results = await page.evaluate(() => globalThis.smokeResults);
+  const seen = (texts, what) =>
+    texts.some((text) =>
+      text.startsWith("ExceptionGroup: unhandled errors in a TaskGroup\n") &&
+      text.includes(`at ${what} (`)
+    );
+  for (
+    const [name, texts, what] of [
+      ["console.error(eg) shows the group, the count and each task", logged, summaryOf("logged")],
+      ["an uncaught ExceptionGroup shows the same", uncaught, summaryOf("uncaught")],
+    ]
+  ) {
+    const ok = seen(texts, what);
+    results.push({ name: `Chromium's console: ${name}`, ok, error: ok ? "" : `no ${what}` });
+  }
   for (const result of results) {
     console.log(
       result.ok ? `ok      ${result.name}` : `FAILED  ${result.name}\n        ${result.error}`,

@@ -81,6 +81,34 @@ function deferred() {
   return d;
 }
 
+/**
+ * A task group named `name` whose task "fetch-1" fails and whose task "fetch-2" runs a task
+ * group "inner" whose task "parse" fails: shown by a scenario here, and in the browser's console
+ * by page.js.
+ */
+export function failingGroup(mod, name) {
+  return mod.taskGroup((tg) => {
+    tg.createTask(() => Promise.reject(new TypeError("bad url")), { name: "fetch-1" });
+    tg.createTask(
+      () =>
+        mod.taskGroup((inner) => {
+          inner.createTask(() => Promise.reject(new SyntaxError("bad json")), { name: "parse" });
+        }, { name: "inner" }),
+      { name: "fetch-2" },
+    );
+  }, { name });
+}
+
+/** What the first stack frame of `failingGroup(mod, name)`'s ExceptionGroup says. */
+export function summaryOf(name) {
+  return `task group "${name}" failed with 2 errors: [1] task "fetch-1": TypeError: bad url; ` +
+    `[2] task "fetch-2": ExceptionGroup [1 error in task group "inner"]`;
+}
+
+const SMOKE_SUMMARY = summaryOf("smoke");
+const INNER_SUMMARY =
+  'task group "inner" failed with 1 error: [1] task "parse": SyntaxError: bad json';
+
 /** The scenarios, as `[name, async function]` pairs. */
 export function scenarios(modules) {
   const m = modules.mod;
@@ -389,6 +417,49 @@ export function scenarios(modules) {
       );
       throws(() => group.createTask(() => 1), InvalidStateError);
     }],
+
+    ["TimeoutError matches the platform's timeouts, and split() catches them", async () => {
+      const signal = AbortSignal.timeout(1);
+      const alive = setTimeout(() => {}, 10_000); // keeps a runtime's event loop busy
+      const reason = await new Promise((resolve) => {
+        signal.addEventListener("abort", () => resolve(signal.reason), { once: true });
+      });
+      clearTimeout(alive);
+      ok(reason instanceof DOMException, "the reason is a DOMException");
+      equal(reason.name, "TimeoutError", "reason.name");
+      ok(reason instanceof TimeoutError, "AbortSignal.timeout() reason instanceof TimeoutError");
+      ok(new DOMException("late", "TimeoutError") instanceof TimeoutError, "a DOMException");
+      equal(new DOMException("stop", "AbortError") instanceof TimeoutError, false, "AbortError");
+      equal(reason instanceof CancelledError, false, "instanceof CancelledError");
+      equal(reason instanceof InvalidStateError, false, "instanceof InvalidStateError");
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      equal(proxy instanceof TimeoutError, false, "a revoked proxy");
+      const error = await rejects(
+        taskGroup((tg) => {
+          tg.createTask(() => Promise.reject(reason), { name: "fetch" });
+          tg.createTask(() => Promise.reject(new TypeError("bad")));
+        }),
+        ExceptionGroup,
+      );
+      const [timeouts, rest] = error.split(TimeoutError);
+      equal(timeouts?.errors[0], reason, "the timeout side");
+      ok(rest?.errors[0] instanceof TypeError, "the rest");
+    }],
+
+    [
+      "taskGroup()'s ExceptionGroup names the group, the count and each task in its first frame",
+      async () => {
+        const error = await rejects(failingGroup(m, "smoke"), ExceptionGroup);
+        equal(error.message, "unhandled errors in a TaskGroup", "message");
+        const stack = String(error.stack);
+        ok(stack.includes(SMOKE_SUMMARY), `the stack names the tasks:\n${stack}`);
+        ok(
+          String(error.errors[1].stack).includes(INNER_SUMMARY),
+          `the nested group's stack names its task:\n${error.errors[1].stack}`,
+        );
+      },
+    ],
 
     ["ExceptionGroup.split() and subgroup() keep the structure", () => {
       const a = new TypeError("a"), b = new RangeError("b");
