@@ -1,9 +1,18 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // The engine of gather(): one future that settles with its members' results in input order.
-// Task members (given, or made from functions) are watched by one shared observer and read at
-// the end; promise members are followed and write their result into place. Function members
-// take slots under `limit` and start in input order as slots free up.
-import { type Observer, Task, tasks } from "./_task.ts";
+//
+// - Task members are watched by one shared observer and read at the end.
+// - Promise (thenable) members are followed and write their result into place.
+// - Function members are called by the gather itself, not wrapped in tasks: nobody else can see
+//   or cancel them, so a task each would only cost time and memory (a task, its start and its
+//   settling were most of a gather's cost). Each gets a signal of its own, aborted when the
+//   gather cancels it. The gather is a job on the tasks' start queue, so its functions are called
+//   in a microtask, in input order, after the tasks created before the gather and before those
+//   created after it: exactly where tasks made for them would have started. The functions due at
+//   the call (all, or `limit` of them) are committed then and run even if a task member has
+//   failed the gather already; under `limit` a freed slot commits the next one.
+// - A function given twice is called once; its result fills both places.
+import { type Job, type Observer, Task, tasks } from "./_task.ts";
 import { toCancelled } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -11,31 +20,36 @@ import { type Link, offAbort, onAbort } from "./_link.ts";
 function noop(): void {}
 
 /** How one gather() call goes: the future it returns, and the members it waits for. */
-class Gathering {
+class Gathering implements Job {
   readonly future: Task<unknown[]>;
   #list: unknown[];
-  #results: unknown[] | undefined;
+  #results: unknown[];
   #returnExceptions: boolean;
   #signal: AbortSignal | undefined;
   #link: Link | undefined;
-  // Member places not settled yet (a member given twice counts twice).
+  // Member places not settled yet (a task or promise given twice counts twice, a function once).
   #remaining: number;
-  // Task members not done yet, counted once each time they are watched.
+  // Task members and called functions not done yet: what a cancelled gather waits for.
   #unfinished = 0;
   #cancelling: DOMException | undefined;
-  // Function members waiting for a slot under the limit, in input order: their places.
-  #queued: number[] | undefined;
-  #queuedHead = 0;
+  // The places of the function members to call, in input order, and how many were called.
+  #calls: number[] = [];
+  #called = 0;
+  // How many more functions may be committed to run now (`Infinity` without a limit).
   #free: number;
-  // Tasks made from functions, when a function is given more than once.
-  #made: Map<unknown, Task<unknown>> | undefined;
+  // Functions committed to run (a task made for each would have been started): called in
+  // order by `run()` unless the gather is cancelled first.
+  #committed = 0;
+  // Whether this gather waits on the start queue to call functions.
+  #queued = false;
+  // Set once the gather failed or is cancelling: no function is committed after that.
+  #stopped = false;
+  // [place, place of the same function's first occurrence], for functions given twice.
+  #aliases: number[][] | undefined;
+  // The controller of each function still running, by place: each function gets its own
+  // signal, and a cancelled gather aborts those of the functions still running.
+  #controllers: (AbortController | undefined)[] | undefined;
   #observer: Observer = (task) => this.#taskDone(task);
-  // The owner of the tasks made here: they also free a slot.
-  #owner: Observer = (task) => {
-    this.#free++;
-    this.#taskDone(task);
-    this.#startQueued();
-  };
 
   constructor(
     list: unknown[],
@@ -44,6 +58,7 @@ class Gathering {
     limit: number,
   ) {
     this.#list = list;
+    this.#results = new Array(list.length);
     this.#remaining = list.length;
     this.#returnExceptions = returnExceptions;
     this.#signal = signal;
@@ -54,18 +69,29 @@ class Gathering {
   start(): void {
     const list = this.#list;
     const n = list.length;
-    // A function given twice runs once. A Map lookup per member would cost a third of the
-    // gather, so the Map is made only when one Set over the input finds duplicates at all.
-    if (n > 1 && new Set(list).size < n) this.#made = new Map();
+    // A Map lookup per member would cost a third of the time of a plain gather: the Set's one
+    // pass says whether any member repeats at all.
+    const firsts = n > 1 && new Set(list).size < n ? new Map<unknown, number>() : undefined;
     for (let i = 0; i < n; i++) {
       const member = list[i];
       if (member instanceof Task) this.#watch(member);
-      else if (typeof member === "function") this.#startOrQueue(i, member);
-      else this.#followPromise(i, member);
+      else if (typeof member === "function") {
+        const first = firsts?.get(member);
+        if (first !== undefined) {
+          (this.#aliases ??= []).push([i, first]);
+          this.#remaining--;
+        } else {
+          firsts?.set(member, i);
+          this.#calls.push(i);
+        }
+      } else this.#followPromise(i, member);
     }
-    if (n === 0) this.#complete();
+    // Functions due now start even if a task member has failed the gather already.
+    this.#commit();
+    if (this.#remaining === 0) this.#complete();
+    if (this.future.done()) return;
     const signal = this.#signal;
-    if (signal !== undefined && !this.future.done()) {
+    if (signal !== undefined) {
       this.#link = onAbort(
         signal,
         (reason) => tasks.requestCancel(this.future, toCancelled(reason)),
@@ -73,23 +99,44 @@ class Gathering {
     }
   }
 
-  #startOrQueue(index: number, fn: unknown): void {
-    const made = this.#made?.get(fn);
-    if (made !== undefined) {
-      this.#list[index] = made;
-      return this.#watch(made);
+  /** Calls the functions committed to run, in input order, unless cancelled first. */
+  run(): void {
+    this.#queued = false;
+    const calls = this.#calls;
+    const list = this.#list;
+    const future = this.future;
+    const controllers = this.#controllers ??= new Array(list.length);
+    while (this.#called < this.#committed && this.#cancelling === undefined) {
+      const place = calls[this.#called++];
+      const fn = list[place] as (signal: AbortSignal) => unknown;
+      const controller = controllers[place] = new AbortController();
+      this.#unfinished++;
+      let result: unknown;
+      try {
+        result = fn(controller.signal);
+      } catch (error) {
+        this.#fnDone(place, error, false);
+        continue;
+      }
+      follow(
+        result,
+        (value) => this.#fnDone(place, value, true),
+        (error) => this.#fnDone(place, error, false),
+        future,
+      );
     }
-    if (this.#free === 0) {
-      // Queued only while the gather runs: over, it starts nothing more.
-      if (!this.future.done() && this.#cancelling === undefined) (this.#queued ??= []).push(index);
-      return;
+  }
+
+  // Commits as many function calls as there are free slots, and queues the gather to make them.
+  #commit(): void {
+    const count = Math.min(this.#free, this.#calls.length - this.#committed);
+    if (count <= 0) return;
+    this.#free -= count;
+    this.#committed += count;
+    if (!this.#queued) {
+      this.#queued = true;
+      tasks.schedule(this);
     }
-    this.#free--;
-    const task = tasks.owned(fn as (signal: AbortSignal) => unknown, undefined, this.#owner);
-    this.#made?.set(fn, task);
-    this.#list[index] = task;
-    this.#unfinished++;
-    tasks.start(task);
   }
 
   #watch(task: Task<unknown>): void {
@@ -98,9 +145,9 @@ class Gathering {
     tasks.observe(task, this.#observer);
   }
 
-  #followPromise(index: number, member: unknown): void {
-    follow(member, (value) => this.#promiseDone(index, value, true), (error) => {
-      this.#promiseDone(index, error, false);
+  #followPromise(place: number, member: unknown): void {
+    follow(member, (value) => this.#promiseDone(place, value, true), (error) => {
+      this.#promiseDone(place, error, false);
     });
   }
 
@@ -114,22 +161,29 @@ class Gathering {
     } else if (this.#remaining === 0) this.#complete();
   }
 
-  // Slots are free: the queued functions start in input order (a function given twice is
-  // watched, not started again). Once the gather is over, queued functions never start.
-  #startQueued(): void {
-    const queued = this.#queued;
-    if (queued === undefined) return;
-    while (this.#free > 0 && this.#queuedHead < queued.length && this.#queued !== undefined) {
-      const index = queued[this.#queuedHead++];
-      this.#startOrQueue(index, this.#list[index]);
+  // A called function settled.
+  #fnDone(place: number, value: unknown, ok: boolean): void {
+    this.#controllers![place] = undefined;
+    this.#unfinished--;
+    this.#free++;
+    if (this.#cancelling !== undefined) {
+      if (this.#unfinished === 0) this.#end();
+      return;
     }
+    this.#remaining--;
+    if (!this.#stopped) this.#commit();
+    if (this.future.done()) return;
+    if (!ok && !this.#returnExceptions) return this.#fail(value);
+    // The gather is not cancelling, so an error stands as it is (with returnExceptions too).
+    this.#results[place] = value;
+    if (this.#remaining === 0) this.#complete();
   }
 
-  #promiseDone(index: number, value: unknown, ok: boolean): void {
+  #promiseDone(place: number, value: unknown, ok: boolean): void {
     this.#remaining--;
     if (this.#cancelling !== undefined || this.future.done()) return;
     if (!ok && !this.#returnExceptions) return this.#fail(value);
-    (this.#results ??= new Array(this.#list.length))[index] = value;
+    this.#results[place] = value;
     if (this.#remaining === 0) this.#complete();
   }
 
@@ -140,13 +194,16 @@ class Gathering {
 
   #complete(): void {
     if (this.future.done()) return;
-    // Aborted meanwhile (a member settled during the same abort): cancelled, as §4 says.
     if (this.#signal?.aborted) return this.#cancel(toCancelled(this.#signal.reason));
     const list = this.#list;
-    const results = this.#results ??= new Array(list.length);
+    const results = this.#results;
     for (let i = 0; i < list.length; i++) {
       const member = list[i];
       if (member instanceof Task) results[i] = tasks.outcome(member);
+    }
+    const aliases = this.#aliases;
+    if (aliases !== undefined) {
+      for (const [place, first] of aliases) results[place] = results[first];
     }
     this.#release();
     tasks.fulfil(this.future, results);
@@ -155,9 +212,15 @@ class Gathering {
   #cancel(reason: DOMException): void {
     if (this.#cancelling !== undefined) return;
     this.#cancelling = reason;
-    this.#queued = undefined;
+    // Functions not called yet never will be.
+    this.#stopped = true;
     for (const member of this.#list) {
       if (member instanceof Task && !member.done()) tasks.requestCancel(member, reason);
+    }
+    const controllers = this.#controllers;
+    if (controllers !== undefined) {
+      // Each abort can run any code; a function settling meanwhile is already done.
+      for (let place = 0; place < controllers.length; place++) controllers[place]?.abort(reason);
     }
     if (this.#unfinished === 0) this.#end();
   }
@@ -168,7 +231,7 @@ class Gathering {
   }
 
   #release(): void {
-    this.#queued = undefined;
+    this.#stopped = true;
     if (this.#link !== undefined) {
       offAbort(this.#link);
       this.#link = undefined;
@@ -187,7 +250,6 @@ export function startGather(
   limit: number,
 ): Task<unknown[]> {
   if (signal?.aborted) {
-    // Nothing starts, but no member's failure may go unhandled.
     for (const member of list) {
       if (member instanceof Task) tasks.retrieve(member);
       else if (typeof member !== "function") follow(member, noop, noop);

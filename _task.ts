@@ -24,6 +24,14 @@ export type Observer = (task: Task<any>) => void;
 // deno-lint-ignore no-explicit-any
 export type OnCancel = (task: Task<any>, reason: DOMException) => void;
 
+/**
+ * Work that starts on the tasks' start queue, in order with the tasks around it (a gather
+ * calling its functions). `run()` must not throw.
+ */
+export interface Job {
+  run(): void;
+}
+
 /** A registration made by `TaskAccess.observe`. */
 // deno-lint-ignore no-explicit-any
 export type Observation = Party<Task<any>>;
@@ -37,6 +45,8 @@ export interface TaskAccess {
   owned<T>(fn: TaskFn<T>, name: string | undefined, owner: Observer): Task<T>;
   /** Queues a task made by `owned()` to start, after the tasks queued before it. */
   start(task: Task<unknown>): void;
+  /** Queues a job to run where a task queued now would start. */
+  schedule(job: Job): void;
   /** Moves a scheduled start run behind the microtasks queued so far (see `StartQueue`). */
   postponeStarts(): void;
   /** A task with no function, settled by its owner; `onCancel` runs on its first cancel. */
@@ -158,9 +168,9 @@ function runCallbacks(task: Task<any>, callbacks: ((task: any) => void)[]): void
  * ```
  */
 export class Task<T> implements PromiseLike<T> {
-  static #starts = new StartQueue<Task<unknown>>(
-    (task) => Task.#run(task),
-    (task) => task.#tell(),
+  static #starts = new StartQueue<Task<unknown> | Job>(
+    (item) => item instanceof Task ? Task.#run(item) : item.run(),
+    (task) => (task as Task<unknown>).#tell(),
   );
 
   static {
@@ -173,6 +183,7 @@ export class Task<T> implements PromiseLike<T> {
         return task;
       },
       start: (task) => Task.#starts.push(task),
+      schedule: (job) => Task.#starts.push(job),
       postponeStarts: () => Task.#starts.postpone(),
       future: <T>(onCancel: OnCancel) => {
         building = true;
