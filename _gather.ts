@@ -50,6 +50,11 @@ class Gathering implements Job {
   // signal, and a cancelled gather aborts those of the functions still running.
   #controllers: (AbortController | undefined)[] | undefined;
   #observer: Observer = (task) => this.#taskDone(task);
+  // How many task members were given (each time they were given): read at the end.
+  #taskCount = 0;
+  // Without returnExceptions a function's failure needs no place: it fails the gather, or the
+  // gather is cancelling and only counts it. One reaction then serves every function.
+  #onError: ((error: unknown) => void) | undefined;
 
   constructor(
     list: unknown[],
@@ -63,6 +68,7 @@ class Gathering implements Job {
     this.#returnExceptions = returnExceptions;
     this.#signal = signal;
     this.#free = limit;
+    if (!returnExceptions) this.#onError = (error) => this.#fnDone(-1, error, false);
     this.future = tasks.future<unknown[]>((_, reason) => this.#cancel(reason));
   }
 
@@ -74,8 +80,7 @@ class Gathering implements Job {
     const firsts = n > 1 && new Set(list).size < n ? new Map<unknown, number>() : undefined;
     for (let i = 0; i < n; i++) {
       const member = list[i];
-      if (member instanceof Task) this.#watch(member);
-      else if (typeof member === "function") {
+      if (typeof member === "function") {
         const first = firsts?.get(member);
         if (first !== undefined) {
           (this.#aliases ??= []).push([i, first]);
@@ -84,7 +89,8 @@ class Gathering implements Job {
           firsts?.set(member, i);
           this.#calls.push(i);
         }
-      } else this.#followPromise(i, member);
+      } else if (member instanceof Task) this.#watch(member);
+      else this.#followPromise(i, member);
     }
     // Functions due now start even if a task member has failed the gather already.
     this.#commit();
@@ -121,7 +127,7 @@ class Gathering implements Job {
       follow(
         result,
         (value) => this.#fnDone(place, value, true),
-        (error) => this.#fnDone(place, error, false),
+        this.#onError ?? ((error) => this.#fnDone(place, error, false)),
         future,
       );
     }
@@ -140,6 +146,7 @@ class Gathering implements Job {
   }
 
   #watch(task: Task<unknown>): void {
+    this.#taskCount++;
     this.#unfinished++;
     tasks.retrieve(task);
     tasks.observe(task, this.#observer);
@@ -161,9 +168,11 @@ class Gathering implements Job {
     } else if (this.#remaining === 0) this.#complete();
   }
 
-  // A called function settled.
+  // A called function settled; `place` is -1 for a failure without returnExceptions, which
+  // leaves its controller in place: the gather either fails now, and then is never cancelled,
+  // or is cancelling, and has aborted it already.
   #fnDone(place: number, value: unknown, ok: boolean): void {
-    this.#controllers![place] = undefined;
+    if (place >= 0) this.#controllers![place] = undefined;
     this.#unfinished--;
     this.#free++;
     if (this.#cancelling !== undefined) {
@@ -171,7 +180,7 @@ class Gathering implements Job {
       return;
     }
     this.#remaining--;
-    if (!this.#stopped) this.#commit();
+    if (this.#committed < this.#calls.length && !this.#stopped) this.#commit();
     if (this.future.done()) return;
     if (!ok && !this.#returnExceptions) return this.#fail(value);
     // The gather is not cancelling, so an error stands as it is (with returnExceptions too).
@@ -197,9 +206,11 @@ class Gathering implements Job {
     if (this.#signal?.aborted) return this.#cancel(toCancelled(this.#signal.reason));
     const list = this.#list;
     const results = this.#results;
-    for (let i = 0; i < list.length; i++) {
-      const member = list[i];
-      if (member instanceof Task) results[i] = tasks.outcome(member);
+    if (this.#taskCount > 0) {
+      for (let i = 0; i < list.length; i++) {
+        const member = list[i];
+        if (member instanceof Task) results[i] = tasks.outcome(member);
+      }
     }
     const aliases = this.#aliases;
     if (aliases !== undefined) {
