@@ -40,8 +40,10 @@ class Gathering implements Job {
   // Functions committed to run (a task made for each would have been started): called in
   // order by `run()` unless the gather is cancelled first.
   #committed = 0;
-  // Whether this gather waits on the start queue to call functions.
+  // Whether this gather waits on the start queue to call functions, and whether `run()` is
+  // calling them now.
   #queued = false;
+  #running = false;
   // Set once the gather failed or is cancelling: no function is committed after that.
   #stopped = false;
   // [place, place of the same function's first occurrence], for functions given twice.
@@ -108,6 +110,7 @@ class Gathering implements Job {
   /** Calls the functions committed to run, in input order, unless cancelled first. */
   run(): void {
     this.#queued = false;
+    this.#running = true;
     const calls = this.#calls;
     const list = this.#list;
     const future = this.future;
@@ -131,18 +134,23 @@ class Gathering implements Job {
         future,
       );
     }
+    this.#running = false;
   }
 
-  // Commits as many function calls as there are free slots, and queues the gather to make them.
+  // Commits as many function calls as there are free slots. The first ones are made from the
+  // start queue, where tasks made for them would have started. A slot freed later is taken at
+  // once, as a hand-written runner would: the function was given before any task created since,
+  // so calling it now keeps creation order. A function that settles synchronously frees its slot
+  // while `run()` is still calling: the loop then makes the next call, not a nested `run()`.
   #commit(): void {
     const count = Math.min(this.#free, this.#calls.length - this.#committed);
     if (count <= 0) return;
     this.#free -= count;
     this.#committed += count;
-    if (!this.#queued) {
-      this.#queued = true;
-      tasks.schedule(this);
-    }
+    if (this.#queued || this.#running) return;
+    if (this.#called > 0) return this.run();
+    this.#queued = true;
+    tasks.schedule(this);
   }
 
   #watch(task: Task<unknown>): void {
