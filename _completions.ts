@@ -62,23 +62,32 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
       }
       return;
     }
-    for (const input of inputs) {
-      this.#members.push(
-        typeof input === "function" && !(input instanceof Task)
-          ? new Task(input as TaskFn<unknown>)
-          : input,
-      );
-    }
-    if (this.#members.length === 0) return;
-    this.#listening = true;
     const members = this.#members;
+    const made: Task<unknown>[] = [];
+    for (const input of inputs) {
+      if (typeof input === "function" && !(input instanceof Task)) {
+        // Owned, so that no observation is made or removed per task; still reported if its
+        // failure is never retrieved, since the caller is handed the task.
+        const task = tasks.owned(input as TaskFn<unknown>, undefined, this.#observer, false);
+        made.push(task);
+        members.push(task);
+      } else members.push(input);
+    }
+    if (members.length === 0) return;
+    this.#listening = true;
+    for (const task of made) tasks.start(task);
+    // The tasks made here stand in `members` in the order of `made`.
+    let next = 0;
     for (let i = 0; i < members.length; i++) {
       const member = members[i];
+      if (member === made[next]) {
+        next++;
+        continue;
+      }
       if (member instanceof Task) {
         if (this.#listening) this.#observations[i] = tasks.observe(member, this.#observer);
         continue;
       }
-      // Followed even once listening stopped, so that no failure goes unhandled.
       const complete = () => this.#complete(member);
       follow(member, complete, complete);
     }

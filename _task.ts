@@ -40,9 +40,16 @@ export type Observation = Party<Task<any>>;
 export interface TaskAccess {
   /**
    * A task owned by `owner`: its failure counts as retrieved, `owner` is told first when it
-   * settles and can never be removed. It starts only on `start()`.
+   * settles and can never be removed. It starts only on `start()`. With `retrieved` false, its
+   * failure is reported like any task's unless someone retrieves it (an owner that hands the
+   * task out, as `asCompleted` does).
    */
-  owned<T>(fn: TaskFn<T>, name: string | undefined, owner: Observer): Task<T>;
+  owned<T>(
+    fn: TaskFn<T>,
+    name: string | undefined,
+    owner: Observer,
+    retrieved?: boolean,
+  ): Task<T>;
   /** Queues a task made by `owned()` to start, after the tasks queued before it. */
   start(task: Task<unknown>): void;
   /** Queues a job to run where a task queued now would start. */
@@ -175,10 +182,10 @@ export class Task<T> implements PromiseLike<T> {
 
   static {
     access = {
-      owned: <T>(fn: TaskFn<T>, name: string | undefined, owner: Observer) => {
+      owned: <T>(fn: TaskFn<T>, name: string | undefined, owner: Observer, retrieved = true) => {
         building = true;
         const task = new Task<T>(fn, name === undefined ? undefined : { name });
-        task.#retrieved = true;
+        task.#retrieved = retrieved;
         task.#owner = owner;
         return task;
       },
