@@ -28,9 +28,9 @@ export interface Workload {
 export type Work = "return" | "await";
 
 /** A task function that declares no parameter. */
-type Plain = () => Promise<number>;
+export type Plain = () => Promise<number>;
 /** A task function that takes its signal. */
-type Signalled = (signal: AbortSignal) => Promise<number>;
+export type Signalled = (signal: AbortSignal) => Promise<number>;
 
 const resolved: Promise<void> = Promise.resolve();
 
@@ -38,7 +38,8 @@ const resolved: Promise<void> = Promise.resolve();
 // the ratios show the library's whole overhead; "await" first awaits a settled promise (one
 // more turn per item, as code that awaits anything has). A function that takes its signal reads
 // it, as any function that passes it on does.
-function plainFns(n: number, work: Work): Plain[] {
+/** `n` task functions that declare no parameter and give their index. */
+export function plainFns(n: number, work: Work): Plain[] {
   return Array.from(
     { length: n },
     work === "return"
@@ -51,7 +52,8 @@ function plainFns(n: number, work: Work): Plain[] {
   );
 }
 
-function signalledFns(n: number, work: Work): Signalled[] {
+/** `n` task functions that take their signal and give their index (-1 once aborted). */
+export function signalledFns(n: number, work: Work): Signalled[] {
   return Array.from(
     { length: n },
     work === "return"
@@ -65,7 +67,7 @@ function signalledFns(n: number, work: Work): Signalled[] {
 }
 
 /** The sum of an array of numbers: results are compared by it, outside any timed code. */
-function sum(values: readonly number[]): number {
+export function sum(values: readonly number[]): number {
   let total = 0;
   for (const value of values) total += value;
   return total;
@@ -75,7 +77,7 @@ function sum(values: readonly number[]): number {
  * Runs `fns` with at most `limit` running at once, results in input order: the hand-rolled
  * baseline for `limit`. `call` calls one function (with a fresh signal, or without one).
  */
-function runLimited<F>(
+export function runLimited<F>(
   fns: readonly F[],
   limit: number,
   call: (fn: F) => Promise<number>,

@@ -18,6 +18,7 @@
 //   deno run --allow-read --allow-env --allow-run --allow-sys --allow-write=.bench \
 //     --v8-flags=--expose-gc bench/ratio.ts [--method=paired|separate|both] [--sizes=1000,100000]
 //     [--only=gather-signal,timeout] [--work=return|await] [--lib=src|dist] [--json=FILE]
+//     [--peers]   (also p-map, p-limit, Effect and Effection: `npm run bench:peers:install` first)
 //   node --expose-gc bench/ratio.ts …            (Node 24 or later: it strips the types itself)
 //   deno run --allow-read bench/ratio.ts --report .bench/ratio-deno.json .bench/ratio-node.json
 // `deno task bench:ratio` and `npm run bench:node` run the first two with the defaults.
@@ -29,6 +30,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GCProfiler, getHeapStatistics } from "node:v8";
 import { gatherHasLimit, type Lib, type Work, type Workload, workloads } from "./_workloads.ts";
+import { peersInstalled, peerWorkloads } from "./_peers.ts";
 
 /** What one side measured: per-iteration times in ms and the peak heap of one run in bytes. */
 interface Side {
@@ -192,7 +194,8 @@ async function measurePaired(workload: Workload, n: number): Promise<Paired> {
 
 /** In a fresh process: one side of one workload, warm-up, timed iterations, then its heap. */
 async function child(lib: Lib, id: string, side: "baseline" | "variant", n: number, work: Work) {
-  const workload = workloads(lib, n, work, true).find((w) => w.id === id);
+  const all = id.startsWith("peer-") ? await peerWorkloads(n, work) : workloads(lib, n, work, true);
+  const workload = all.find((w) => w.id === id);
   if (workload === undefined) throw new Error(`Cannot run workload ${id}: no such workload`);
   const fn = workload[side];
   const { warmup, timed, reps } = plan(n, true);
@@ -380,8 +383,14 @@ async function main(): Promise<void> {
     smoke: SMOKE,
     rows: [],
   };
+  const peers = args.includes("--peers");
+  if (peers && !(await peersInstalled())) {
+    throw new Error("Cannot measure the peers: run `npm run bench:peers:install` first");
+  }
   for (const n of sizes) {
-    for (const workload of workloads(library, n, work, gatherLimit)) {
+    const list = workloads(library, n, work, gatherLimit);
+    if (peers) list.push(...await peerWorkloads(n, work));
+    for (const workload of list) {
       if (only !== undefined && !only.includes(workload.id)) continue;
       await check(workload, n);
       const row: Row = {
