@@ -121,6 +121,9 @@ let counter = 0;
 let building = false;
 // The access granted to the other modules; made in the class's static block below.
 let access: TaskAccess;
+// How a task's function's outcome settles the task (`this`); made in the same static block.
+let fulfilTask: (this: Task<unknown>, value: unknown) => void;
+let failTask: (this: Task<unknown>, error: unknown) => void;
 
 // deno-lint-ignore no-explicit-any
 function runCallbacks(task: Task<any>, callbacks: ((task: any) => void)[]): void {
@@ -181,6 +184,12 @@ export class Task<T> implements PromiseLike<T> {
   );
 
   static {
+    fulfilTask = function (value) {
+      this.#fulfil(value);
+    };
+    failTask = function (error) {
+      this.#fail(error);
+    };
     access = {
       owned: <T>(fn: TaskFn<T>, name: string | undefined, owner: Observer, retrieved = true) => {
         building = true;
@@ -591,7 +600,9 @@ export class Task<T> implements PromiseLike<T> {
     } catch (error) {
       return task.#fail(error);
     }
-    follow(result, (value) => task.#fulfil(value as T), (error) => task.#fail(error), task);
+    // Bound to the task rather than closures over it: two bound functions take less memory than
+    // two closures and the context they share, and a pending task keeps them until it settles.
+    follow(result, fulfilTask.bind(task), failTask.bind(task), task);
   }
 
   #fulfil(value: T): void {
