@@ -19,8 +19,22 @@ import { type Link, offAbort, onAbort } from "./_link.ts";
 
 function noop(): void {}
 
+// How a called function's outcome reaches its gather (`this`) and place, bound for each call:
+// a bound function with one argument is smaller than a closure and its context.
+let fnFulfilled: (this: Gathering, place: number, value: unknown) => void;
+let fnFailed: (this: Gathering, place: number, error: unknown) => void;
+
 /** How one gather() call goes: the future it returns, and the members it waits for. */
 class Gathering implements Job {
+  static {
+    fnFulfilled = function (place, value) {
+      this.#fnDone(place, value, true);
+    };
+    fnFailed = function (place, error) {
+      this.#fnDone(place, error, false);
+    };
+  }
+
   readonly future: Task<unknown[]>;
   #list: unknown[];
   #results: unknown[];
@@ -129,8 +143,8 @@ class Gathering implements Job {
       }
       follow(
         result,
-        (value) => this.#fnDone(place, value, true),
-        this.#onError ?? ((error) => this.#fnDone(place, error, false)),
+        fnFulfilled.bind(this, place),
+        this.#onError ?? fnFailed.bind(this, place),
         future,
       );
     }
