@@ -20,7 +20,8 @@
 //     [--only=gather-signal,timeout] [--work=return|await] [--lib=src|dist] [--json=FILE]
 //     [--peers]   (also p-map, p-limit, Effect and Effection: `npm run bench:peers:install` first)
 //   node --expose-gc bench/ratio.ts …            (Node 24 or later: it strips the types itself)
-//   deno run --allow-read bench/ratio.ts --report .bench/ratio-deno.json .bench/ratio-node.json
+//   deno run --allow-read --allow-env --allow-write=bench bench/ratio.ts --report .bench/ratio-deno.json \
+//     .bench/ratio-node.json [--chart=bench/chart.svg]
 // `deno task bench:ratio` and `npm run bench:node` run the first two with the defaults.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -339,6 +340,74 @@ function report(runs: Results[]): string {
   return out.join("\n") + "\n";
 }
 
+const escape = (text: string) =>
+  text.replace(/`/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * An SVG bar chart of the paired ratios of the rows that have a target: one bar per runtime and
+ * size, the target as a tick, on a logarithmic scale from 0.5× to 8×.
+ */
+function chart(runs: Results[]): string {
+  const sizes = [...new Set(runs.flatMap((r) => r.rows.map((row) => row.n)))].sort((a, b) => a - b);
+  const ids = [
+    ...new Set(runs.flatMap((r) => r.rows.filter((row) => row.target).map((r) => r.id))),
+  ];
+  const bars = runs.length * sizes.length;
+  const [left, width, bar, gap, top] = [330, 360, 9, 14, 40];
+  const height = top + ids.length * (bars * bar + gap) + 30;
+  const scale = (ratio: number) =>
+    Math.max(0, Math.min(1, (Math.log2(ratio) + 1) / 4)) * width + left;
+  const colors = ["#3b82f6", "#93c5fd", "#f97316", "#fdba74", "#10b981", "#6ee7b7"];
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${
+      left + width + 20
+    }" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="8" y="16" font-size="13">Time relative to the raw equivalent, paired (lower is better; tick: target)</text>`,
+  ];
+  let legend = 8;
+  runs.forEach((run, r) =>
+    sizes.forEach((n, s) => {
+      const label = `${run.runtime.split(" (")[0]}, N = ${n.toLocaleString("en")}`;
+      out.push(
+        `<rect x="${legend}" y="24" width="10" height="10" fill="${
+          colors[(r * sizes.length + s) % colors.length]
+        }"/><text x="${legend + 14}" y="33">${escape(label)}</text>`,
+      );
+      legend += 16 + label.length * 6;
+    })
+  );
+  for (const ratio of [0.5, 1, 2, 4, 8]) {
+    const x = scale(ratio);
+    out.push(
+      `<line x1="${x}" y1="${top}" x2="${x}" y2="${height - 24}" stroke="#ddd"/><text x="${
+        x - 8
+      }" y="${height - 10}">${ratio}×</text>`,
+    );
+  }
+  ids.forEach((id, i) => {
+    const y = top + i * (bars * bar + gap);
+    const row = runs.flatMap((r) => r.rows).find((row) => row.id === id)!;
+    out.push(`<text x="8" y="${y + (bars * bar) / 2 + 4}">${escape(row.what)}</text>`);
+    runs.forEach((run, r) =>
+      sizes.forEach((n, s) => {
+        const ratio = run.rows.find((row) => row.id === id && row.n === n)?.paired?.ratio;
+        if (ratio === undefined) return;
+        const k = r * sizes.length + s;
+        out.push(
+          `<rect x="${left}" y="${y + k * bar}" width="${scale(ratio) - left}" height="${
+            bar - 1
+          }" fill="${colors[k % colors.length]}"><title>${ratio.toFixed(2)}×</title></rect>`,
+        );
+      })
+    );
+    const t = scale(row.target!);
+    out.push(`<line x1="${t}" y1="${y - 2}" x2="${t}" y2="${y + bars * bar + 1}" stroke="black"/>`);
+  });
+  out.push("</svg>");
+  return out.join("\n") + "\n";
+}
+
 function processesLabel(runs: Results[]): string {
   const counts = new Set(
     runs.flatMap((r) => r.rows.map((row) => row.separate?.processes).filter(Boolean)),
@@ -348,8 +417,12 @@ function processesLabel(runs: Results[]): string {
 
 async function main(): Promise<void> {
   if (args[0] === "--report") {
-    const runs = args.slice(1).map((path) => JSON.parse(readFileSync(path, "utf8")) as Results);
+    const runs = args.slice(1).filter((arg) => !arg.startsWith("--")).map((path) =>
+      JSON.parse(readFileSync(path, "utf8")) as Results
+    );
     process.stdout.write(report(runs));
+    const svg = flag("chart");
+    if (svg !== undefined) writeFileSync(svg, chart(runs));
     return;
   }
   if (gc === undefined) {
