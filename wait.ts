@@ -258,10 +258,12 @@ export interface AsCompletedForm<M, T, Copy extends 0 | 1> {
  * Runs awaitables concurrently and fulfils with their results in input order: asyncio's
  * `gather()`, `Promise.all` with cancellation.
  *
- * Task functions are started as tasks, in input order; tasks are used as they are; promises
- * and other thenables are followed (they cannot be cancelled). The same object given twice
- * gives its result twice; a task function given twice runs once, like a coroutine object given
- * twice to asyncio. Empty input fulfils with `[]`.
+ * Task functions run as tasks made for them would: in input order, where tasks created at the
+ * call would start (in a microtask, after the tasks created before), each with a signal of its
+ * own; no `Task` object is made for them, since nobody but the gather could reach it. Tasks are
+ * used as they are; promises and other thenables are followed (they cannot be cancelled). The
+ * same object given twice gives its result twice; a task function given twice runs once, like a
+ * coroutine object given twice to asyncio. Empty input fulfils with `[]`.
  *
  * The result is a {@linkcode Task}, typed as a tuple mirroring the input:
  * `gather([() => 1, Promise.resolve("a")])` is a `Task<[number, string]>`; an array of
@@ -275,8 +277,9 @@ export interface AsCompletedForm<M, T, Copy extends 0 | 1> {
  *   results (`Promise.allSettled` without the wrapping) and the gather always fulfils, unless
  *   it is itself cancelled.
  * - **The gather is cancelled** (`cancel()`, or `options.signal` aborts): every unfinished task
- *   member is cancelled with the gather's `CancelledError`; the gather waits until those tasks
- *   are done, then ends cancelled, also with `returnExceptions`. Promise members cannot be
+ *   member is cancelled, and the signal of every function still running aborts, with the
+ *   gather's `CancelledError`; functions not started yet never run; the gather waits until
+ *   those tasks and functions are done, then ends cancelled, also with `returnExceptions`. Promise members cannot be
  *   cancelled and are not waited for. Once the gather is done, `cancel()` returns `false` and
  *   touches nothing. With `options.signal` already aborted, the gather is cancelled at once and
  *   no function is called.
