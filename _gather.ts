@@ -7,6 +7,7 @@ import { type Observer, Task, tasks } from "./_task.ts";
 import { toCancelled } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
+import { trackChild, trackGather, tracking } from "./_tracking.ts";
 
 function noop(): void {}
 
@@ -49,6 +50,7 @@ class Gathering {
     this.#signal = signal;
     this.#free = limit;
     this.future = tasks.future<unknown[]>((_, reason) => this.#cancel(reason));
+    if (tracking) trackGather(this.future, list, limit, signal);
   }
 
   start(): void {
@@ -86,6 +88,7 @@ class Gathering {
     }
     this.#free--;
     const task = tasks.owned(fn as (signal: AbortSignal) => unknown, undefined, this.#owner);
+    if (tracking) trackChild(task, this.future);
     this.#made?.set(fn, task);
     this.#list[index] = task;
     this.#unfinished++;
