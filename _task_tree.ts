@@ -263,7 +263,9 @@ function hidden(nodes: readonly TaskTreeNode[]): string {
 }
 
 function label(node: TaskTreeNode): string {
-  const name = node.name === ""
+  // waitFor calls and timeout scopes have no name; anything else shows its own, even "".
+  const nameless = node.kind === "waitFor" || node.kind === "timeout";
+  const name = nameless
     ? ""
     : ` ${typeof node.name === "string" ? quote(node.name) : show(node.name)}`;
   const cancelling = node.state === "cancelling" ? " cancelling" : "";
