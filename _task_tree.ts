@@ -113,8 +113,10 @@ function describe(thing: unknown, entry: Entry, now: number): TaskTreeNode {
       const future = thing as Task<unknown>;
       // Reading a future's signal makes it: one per gather and capture.
       const state = future.signal.aborted ? "cancelling" : "running";
-      // Functions not started yet; once the gather is cancelled, they never start.
-      const waiting = state === "cancelling" ? 0 : entry.extent - entry.made;
+      // Functions not started yet, under a limit; once the gather is cancelled, they never start.
+      const waiting = state === "cancelling" || entry.limit === Infinity
+        ? 0
+        : entry.extent - entry.made;
       const limit = limitOf(entry);
       return {
         kind: "gather",

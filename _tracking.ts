@@ -25,7 +25,7 @@ export interface Entry {
   readonly kind: Kind;
   /** The order things were made in: strictly increasing. */
   readonly seq: number;
-  /** When it was made, on the `performance.now()` clock. */
+  /** When it was made, on the `performance.now()` clock (to the microtask, see `clock()`). */
   readonly born: number;
   /** The group or gather that made it (a task), or `undefined`. */
   readonly owner: object | undefined;
@@ -35,7 +35,10 @@ export interface Entry {
   readonly limit: number;
   /** What it waits for: a gather's members, a shield's inner work, a waitFor's task. */
   readonly members: readonly unknown[] | undefined;
-  /** A waitFor's deadline (`Infinity` for none); a gather's number of distinct functions. */
+  /**
+   * A waitFor's deadline (`Infinity` for none); a gather's number of distinct functions, under a
+   * limit (`0` without one: they all start at once).
+   */
   readonly extent: number;
   /** A gather's tasks made so far from its functions. */
   made: number;
@@ -43,6 +46,24 @@ export interface Entry {
 
 /** Whether tracking is on: read by the hooks in the mechanisms. */
 export let tracking: boolean = false;
+
+// The time, read once per microtask that tracks something: reading the clock costs about as much
+// as the rest of tracking a task, and ages are shown in milliseconds.
+let time = 0;
+let fresh = false;
+
+function clock(): number {
+  if (!fresh) {
+    time = performance.now();
+    fresh = true;
+    queueMicrotask(stale);
+  }
+  return time;
+}
+
+function stale(): void {
+  fresh = false;
+}
 
 let explicit = false;
 let checks = 0;
@@ -64,7 +85,7 @@ function add(
   const entry: Entry = {
     kind,
     seq: next++,
-    born: performance.now(),
+    born: clock(),
     owner,
     signal,
     limit,
@@ -93,16 +114,23 @@ export function trackGroup(group: object, signal: AbortSignal | undefined, limit
   add(group, "group", undefined, signal, limit);
 }
 
-/** A gather's task (`future`), over its members as given. */
+/**
+ * A gather's task (`future`), over its members as given. Under a limit, its distinct functions
+ * are counted, so that those not started yet can be.
+ */
 export function trackGather(
   future: object,
   members: readonly unknown[],
   limit: number,
   signal: AbortSignal | undefined,
 ): void {
-  const functions = new Set<unknown>();
-  for (const member of members) if (typeof member === "function") functions.add(member);
-  add(future, "gather", undefined, signal, limit, members, functions.size);
+  let functions = 0;
+  if (limit !== Infinity) {
+    const distinct = new Set<unknown>();
+    for (const member of members) if (typeof member === "function") distinct.add(member);
+    functions = distinct.size;
+  }
+  add(future, "gather", undefined, signal, limit, members, functions);
 }
 
 /** A shield's task (`outer`), over the work it follows. */
