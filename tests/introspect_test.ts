@@ -323,7 +323,8 @@ Deno.test("captureTaskTree() shows a waitFor and a timeout scope with the time l
   });
 });
 
-Deno.test("every kind of tracked work leaves the registry when it settles", async (t) => {
+// Every kind of tracked work leaves the registry when it settles.
+{
   const cases: [string, (pending: Promise<void>) => PromiseLike<unknown>][] = [
     ["a task", (pending) => createTask(() => pending)],
     ["a group and its tasks", (pending) =>
@@ -340,13 +341,13 @@ Deno.test("every kind of tracked work leaves the registry when it settles", asyn
     ["a waitFor and its task", (pending) => waitFor(() => pending, 60_000)],
     ["a timeout scope", (pending) => timeout(60_000, () => pending)],
     [
-      "a gather that failed, then its members",
+      "the members of a gather that failed",
       (pending) =>
         gather([() => pending, () => Promise.reject(new Error("x"))]).catch(() => pending),
     ],
   ];
   for (const [name, make] of cases) {
-    await t.step(name, async () => {
+    Deno.test(`enableTaskTracking() records ${name} until settled, then nothing`, async () => {
       await tracked(async () => {
         const release = deferred();
         const work = make(release.promise);
@@ -360,7 +361,7 @@ Deno.test("every kind of tracked work leaves the registry when it settles", asyn
       });
     });
   }
-});
+}
 
 Deno.test("disableTaskTracking() forgets everything, and nothing is recorded while tracking is off", async () => {
   const release = deferred();
