@@ -9,6 +9,7 @@ import type { TaskFn } from "./task.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
+import { tracking, trackTask } from "./_tracking.ts";
 import type { AsCompletedIterator } from "./wait.ts";
 
 function noop(): void {}
@@ -69,6 +70,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
         // Owned, so that no observation is made or removed per task; still reported if its
         // failure is never retrieved, since the caller is handed the task.
         const task = tasks.owned(input as TaskFn<unknown>, undefined, this.#observer, false);
+        if (tracking) trackTask(task, undefined);
         made.push(task);
         members.push(task);
       } else members.push(input);

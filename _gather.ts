@@ -16,6 +16,7 @@ import { type Job, type Observer, Task, tasks } from "./_task.ts";
 import { toCancelled } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
+import { trackCall, trackGather, tracking, untrack } from "./_tracking.ts";
 
 function noop(): void {}
 
@@ -86,6 +87,7 @@ class Gathering implements Job {
     this.#free = limit;
     if (!returnExceptions) this.#onError = (error) => this.#fnDone(-1, error, false);
     this.future = tasks.future<unknown[]>((_, reason) => this.#cancel(reason));
+    if (tracking) trackGather(this.future, list, limit, signal);
   }
 
   start(): void {
@@ -133,6 +135,7 @@ class Gathering implements Job {
       const place = calls[this.#called++];
       const fn = list[place] as (signal: AbortSignal) => unknown;
       const controller = controllers[place] = new AbortController();
+      if (tracking) trackCall(controller, future, fn, place);
       this.#unfinished++;
       let result: unknown;
       try {
@@ -144,7 +147,8 @@ class Gathering implements Job {
       follow(
         result,
         fnFulfilled.bind(this, place),
-        this.#onError ?? fnFailed.bind(this, place),
+        // While tracking, a failure must find its call's record: its place is needed.
+        (tracking ? undefined : this.#onError) ?? fnFailed.bind(this, place),
         future,
       );
     }
@@ -194,7 +198,10 @@ class Gathering implements Job {
   // leaves its controller in place: the gather either fails now, and then is never cancelled,
   // or is cancelling, and has aborted it already.
   #fnDone(place: number, value: unknown, ok: boolean): void {
-    if (place >= 0) this.#controllers![place] = undefined;
+    if (place >= 0) {
+      if (tracking) untrack(this.#controllers![place]!);
+      this.#controllers![place] = undefined;
+    }
     this.#unfinished--;
     this.#free++;
     if (this.#cancelling !== undefined) {

@@ -11,6 +11,7 @@ import { Parties, type Party } from "./_parties.ts";
 import { report, retrieved, unretrievedFailure } from "./_report.ts";
 import { StartQueue } from "./_start_queue.ts";
 import { showAs } from "./_inspect.ts";
+import { tracking, trackTask, untrack } from "./_tracking.ts";
 import type { TaskFn, TaskOptions } from "./task.ts";
 
 /** Where a task is in its life; `done()` is true in the last three. */
@@ -296,6 +297,7 @@ export class Task<T> implements PromiseLike<T> {
       }
       attachments.link = onAbort(signal, (reason) => this.#requestCancel(toCancelled(reason)));
     }
+    if (tracking) trackTask(this, signal);
     Task.#starts.push(this);
   }
 
@@ -636,6 +638,7 @@ export class Task<T> implements PromiseLike<T> {
   }
 
   #settle(state: TaskState, result: unknown): void {
+    if (tracking) untrack(this);
     this.#state = state;
     this.#value = result;
     const attachments = this.#attachments;

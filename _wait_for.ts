@@ -7,6 +7,7 @@ import { toCancelled } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
+import { tracking, trackWaitFor } from "./_tracking.ts";
 
 /**
  * Rejects with `error` without waiting for `aw` (a function is never called), after making
@@ -26,6 +27,7 @@ export function waitForTask<T>(
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<T> {
+  if (tracking && !task.done()) trackWaitFor(task, ms, signal);
   return new Promise<T>((resolve, reject) => {
     let link: Link | undefined;
     let expired = false;

@@ -37,6 +37,7 @@ import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { type SlotKeys, Slots } from "./_slots.ts";
 import { raisedInGroup, showAs } from "./_inspect.ts";
+import { trackChild, trackGroup, tracking, untrack } from "./_tracking.ts";
 
 /** Options for {@linkcode taskGroup}. */
 export interface TaskGroupOptions {
@@ -225,6 +226,7 @@ class Group implements TaskGroup {
         this.#shutDown(toCancelled(reason));
       });
     }
+    if (tracking) trackGroup(this, signal, limit);
   }
 
   // Made on first use: most groups never hand out their signal.
@@ -249,6 +251,7 @@ class Group implements TaskGroup {
       );
     }
     const task = tasks.owned(fn, options?.name, this.#owner);
+    if (tracking) trackChild(task, this);
     // Queued, never called here: this may run inside another task's settlement.
     if (this.#slots.add(task)) tasks.start(task);
     return task;
@@ -350,6 +353,7 @@ class Group implements TaskGroup {
       slots.waiting > 0
     ) return;
     this.#phase = "finished";
+    if (tracking) untrack(this);
     if (this.#link !== undefined) {
       offAbort(this.#link);
       this.#link = undefined;

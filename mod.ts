@@ -40,6 +40,7 @@
  */
 export * from "./errors.ts";
 export * from "./group.ts";
+export * from "./introspect.ts";
 export * from "./task.ts";
 export * from "./timeout.ts";
 export * from "./wait.ts";

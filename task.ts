@@ -27,6 +27,7 @@ import { checkAwaitable, checkSignal } from "./_check.ts";
 import { toCancelled } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
+import { tracking, trackShield } from "./_tracking.ts";
 
 export { Task };
 
@@ -191,6 +192,7 @@ export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
   if (signal !== undefined && !outer.done()) {
     link = onAbort(signal, (reason) => tasks.requestCancel(outer, toCancelled(reason)));
   }
+  if (tracking && !outer.done()) trackShield(outer, inner, signal);
   return outer;
 }
 

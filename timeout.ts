@@ -54,6 +54,7 @@ import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { notWaiting, timedOut, waitForPromise, waitForTask } from "./_wait_for.ts";
 import { showAs } from "./_inspect.ts";
+import { tracking, trackScope, untrack } from "./_tracking.ts";
 
 /** Options for {@linkcode sleep}. */
 export interface SleepOptions {
@@ -336,6 +337,7 @@ export class Timeout {
 
   #run<T>(deadline: number, body: (scope: Timeout) => T | PromiseLike<T>): Promise<T> {
     const parent = this.#parent;
+    if (tracking) trackScope(this, parent);
     if (parent !== undefined) {
       this.#link = onAbort(parent, (reason) => {
         this.#link = undefined;
@@ -363,6 +365,7 @@ export class Timeout {
   }
 
   #finish(): void {
+    if (tracking) untrack(this);
     this.#finished = true;
     this.#timer.clear();
     this.#unlink();

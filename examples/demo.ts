@@ -10,9 +10,12 @@
 import {
   asCompleted,
   CancelledError,
+  captureTaskTree,
   createTask,
+  enableTaskTracking,
   ExceptionGroup,
   FIRST_COMPLETED,
+  formatTaskTree,
   gather,
   shield,
   sleep,
@@ -84,6 +87,9 @@ async function getItem(id: number, signal: AbortSignal): Promise<Item> {
 function heading(title: string): void {
   console.log(`\n== ${title}`);
 }
+
+// Task tracking costs nothing while off; on, captureTaskTree() sees everything made from now.
+enableTaskTracking();
 
 const started = performance.now();
 const elapsed = () => `${Math.round(performance.now() - started)} ms`.padStart(7);
@@ -232,5 +238,33 @@ heading("waitFor / timeout / shield: time limits");
   }
 }
 
+// 8. What is it waiting for? With tracking on, the live structure can be printed at any moment:
+// here 50 ms into a catalogue crawl under a time limit.
+heading("formatTaskTree: what is running, 50 ms into a crawl");
+{
+  const crawl = timeout(5_000, (scope) =>
+    taskGroup((tg) => {
+      tg.createTask(
+        (signal) =>
+          gather([3, 4, 5].map((id) => (s: AbortSignal) => getItem(id, s)), { signal, limit: 2 }),
+        { name: "batch" },
+      );
+      tg.createTask(
+        (signal) =>
+          waitFor((s) => fetch(`${base}/slow`, { signal: s }), 300, { signal }).catch(() =>
+            "gave up"
+          ),
+        { name: "slow" },
+      );
+      for (const id of [1, 2, 3, 4, 5, 6, 8, 9]) {
+        tg.createTask((signal) => getItem(id, signal), { name: `item-${id}` });
+      }
+    }, { name: "catalogue", limit: 4, signal: scope.signal }));
+  await sleep(50);
+  console.log(formatTaskTree(undefined, { maxChildren: 5 }).replace(/^/gm, "  "));
+  await crawl;
+}
+
 await server.shutdown();
-console.log(`\nall done in ${elapsed().trim()}; nothing left running.`);
+const left = captureTaskTree().roots.length;
+console.log(`\nall done in ${elapsed().trim()}; ${left === 0 ? "nothing" : left} left running.`);

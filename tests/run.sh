@@ -76,6 +76,7 @@ if selected deno; then
   # The benches on tiny inputs with two iterations each: proves they still run, measures nothing.
   gate "benches (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno bench --allow-env bench/
   gate "ratio bench (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno task bench:ratio
+  gate "tracking bench (smoke)" env BENCH_SMOKE=1 deno task bench:tracking
   # The README's demonstration, against its own server on 127.0.0.1; it must end by itself.
   gate "demo (examples/demo.ts)" timeout 120 deno task demo
 fi

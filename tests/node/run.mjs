@@ -1,5 +1,6 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
-// Runs the compiled Deno.test suite (dist-tests/, from tests/node/build.mjs) under node:test.
+// Runs the compiled Deno.test suite (dist-tests/, from tests/node/build.mjs) under node:test,
+// with the node:test files of this folder.
 // Usage: node tests/node/run.mjs [version] [test files…]   (version "" is this Node)
 //   without a version: the Node that runs this script; with one (e.g. 22.23.3): that release,
 //   fetched once by npx from the npm package node-<platform>-<arch>.
@@ -25,11 +26,16 @@ function nodeBinary(version) {
 }
 
 const testDir = join(root, "dist-tests", "tests");
-const files = chosen.length > 0
-  ? chosen
-  : readdirSync(testDir).filter((file) => file.endsWith("_test.js")).sort().map((file) =>
+// The compiled Deno.test files, then the node:test files of this folder (*.spec.mjs), which
+// import the npm build themselves.
+const files = chosen.length > 0 ? chosen : [
+  ...readdirSync(testDir).filter((file) => file.endsWith("_test.js")).sort().map((file) =>
     relative(process.cwd(), join(testDir, file))
-  );
+  ),
+  ...readdirSync(here).filter((file) => file.endsWith(".spec.mjs")).sort().map((file) =>
+    relative(process.cwd(), join(here, file))
+  ),
+];
 const node = nodeBinary(version);
 const tmp = mkdtempSync(join(tmpdir(), "aio-tasks-node-"));
 const tap = join(tmp, "report.tap");

@@ -5,7 +5,7 @@
 // read (page.on("console"), page.on("pageerror")).
 import { failingGroup, runScenarios } from "./scenarios.js";
 
-const names = ["mod", "task", "group", "wait", "timeout", "errors"];
+const names = ["mod", "task", "group", "wait", "timeout", "errors", "introspect", "testing"];
 const log = document.getElementById("log");
 try {
   const loaded = await Promise.all(names.map((name) => import(`/dist/${name}.js`)));

@@ -1,7 +1,8 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // Smoke scenarios for the npm build, shared by Bun (bun_smoke.js) and the browser (page.js):
 // every public function is called and its result checked. `modules` maps each entry point
-// ("mod", "task", "group", "wait", "timeout", "errors") to its imported namespace. A function
+// ("mod", "task", "group", "wait", "timeout", "errors", "introspect", "testing") to its imported
+// namespace. A function
 // that is missing fails its scenario: nothing here is skipped.
 
 class AssertionError extends Error {
@@ -134,7 +135,7 @@ export function scenarios(modules) {
   return [
     ["entry points: every subpath re-exports what the main entry point exports", () => {
       const seen = new Set();
-      for (const name of ["task", "group", "wait", "timeout", "errors"]) {
+      for (const name of ["task", "group", "wait", "timeout", "errors", "introspect"]) {
         const names = Object.keys(modules[name]);
         ok(names.length > 0, `'${name}' exports nothing`);
         for (const key of names) {
@@ -143,6 +144,9 @@ export function scenarios(modules) {
         }
       }
       deepEqual(Object.keys(m).filter((key) => !seen.has(key)), [], "exports of mod only");
+      // The testing helpers are apart: their own subpath only.
+      deepEqual(Object.keys(modules.testing), ["assertNoLeakedTasks"], "exports of testing");
+      ok(!("assertNoLeakedTasks" in m), "mod does not export the testing helpers");
       for (
         const name of [
           "createTask",
@@ -460,6 +464,51 @@ export function scenarios(modules) {
         );
       },
     ],
+
+    [
+      "captureTaskTree() and formatTaskTree() show a group and its tasks while tracking is on",
+      async () => {
+        const { captureTaskTree, disableTaskTracking, enableTaskTracking, formatTaskTree } = m;
+        deepEqual(captureTaskTree(), { tracking: false, roots: [] }, "the tree with tracking off");
+        enableTaskTracking();
+        try {
+          const stop = new AbortController();
+          const group = taskGroup((tg) => {
+            for (const id of [1, 2, 3]) tg.createTask(forever, { name: `get-${id}` });
+          }, { name: "fetch-all", limit: 2, signal: stop.signal });
+          await sleep(1);
+          const [root] = captureTaskTree().roots;
+          deepEqual(
+            [root.kind, root.name, root.limit, root.running, root.waiting],
+            ["group", "fetch-all", 2, 2, 1],
+            "the group",
+          );
+          const lines = formatTaskTree().split("\n");
+          ok(/^group "fetch-all" \(2 of 3 running, limit 2, \d+ ms\)$/.test(lines[0]), lines[0]);
+          ok(/^└─ task "get-3" waiting \d+ ms$/.test(lines[3]), lines[3]);
+          stop.abort();
+          await group.catch(() => {});
+          deepEqual(captureTaskTree().roots, [], "the tree once settled");
+        } finally {
+          disableTaskTracking();
+        }
+      },
+    ],
+
+    ["assertNoLeakedTasks() passes settled work and reports a task left running", async () => {
+      const { assertNoLeakedTasks } = modules.testing;
+      await assertNoLeakedTasks(() => taskGroup((tg) => tg.createTask(() => sleep(1))));
+      let leaked;
+      const error = await rejects(
+        assertNoLeakedTasks(() => {
+          leaked = createTask(forever, { name: "left behind" });
+        }),
+        Error,
+      );
+      ok(/\ntask "left behind" running \d+ ms$/.test(error.message), error.message);
+      leaked.cancel();
+      await leaked.catch(() => {});
+    }],
 
     ["ExceptionGroup.split() and subgroup() keep the structure", () => {
       const a = new TypeError("a"), b = new RangeError("b");

@@ -4,12 +4,16 @@
 import { test } from "bun:test";
 import * as errors from "../../dist/errors.js";
 import * as group from "../../dist/group.js";
+import * as introspect from "../../dist/introspect.js";
 import * as mod from "../../dist/mod.js";
 import * as task from "../../dist/task.js";
+import * as testing from "../../dist/testing.js";
 import * as timeout from "../../dist/timeout.js";
 import * as wait from "../../dist/wait.js";
 import { scenarios } from "./scenarios.js";
 
-for (const [name, fn] of scenarios({ mod, task, group, wait, timeout, errors })) {
+for (
+  const [name, fn] of scenarios({ mod, task, group, wait, timeout, errors, introspect, testing })
+) {
   test(name, fn, 10_000);
 }
