@@ -169,8 +169,28 @@ async function check(workload: Workload, n: number): Promise<void> {
   }
 }
 
+/**
+ * The plan for one workload, shortened for a slow variant (some peers take 100× the baseline):
+ * as many runs per timed iteration as fit in about ten milliseconds of the variant, and fewer
+ * iterations once a single run takes more than 50 ms, so that no row takes much over a minute.
+ */
+async function calibrated(
+  workload: Workload,
+  n: number,
+  separate: boolean,
+): Promise<{ warmup: number; timed: number; reps: number }> {
+  const base = plan(n, separate);
+  if (SMOKE) return base;
+  const start = performance.now();
+  await workload.variant();
+  const ms = performance.now() - start;
+  const reps = Math.max(1, Math.min(base.reps, Math.floor(10 / ms)));
+  if (ms <= 50) return { ...base, reps };
+  return { warmup: 1, timed: Math.max(5, Math.min(base.timed, Math.floor(30_000 / ms))), reps };
+}
+
 async function measurePaired(workload: Workload, n: number): Promise<Paired> {
-  const { warmup, timed, reps } = plan(n, false);
+  const { warmup, timed, reps } = await calibrated(workload, n, false);
   for (let i = 0; i < warmup; i++) {
     await timeOnce(workload.baseline, reps);
     await timeOnce(workload.variant, reps);
@@ -199,7 +219,7 @@ async function child(lib: Lib, id: string, side: "baseline" | "variant", n: numb
   const workload = all.find((w) => w.id === id);
   if (workload === undefined) throw new Error(`Cannot run workload ${id}: no such workload`);
   const fn = workload[side];
-  const { warmup, timed, reps } = plan(n, true);
+  const { warmup, timed, reps } = await calibrated(workload, n, true);
   for (let i = 0; i < warmup; i++) await timeOnce(fn, reps);
   const times: number[] = [];
   for (let i = 0; i < timed; i++) times.push(await timeOnce(fn, reps));
