@@ -170,9 +170,10 @@ async function check(workload: Workload, n: number): Promise<void> {
 }
 
 /**
- * The plan for one workload, shortened for a slow variant (some peers take 100× the baseline):
- * as many runs per timed iteration as fit in about ten milliseconds of the variant, and fewer
- * iterations once a single run takes more than 50 ms, so that no row takes much over a minute.
+ * The plan for one workload, shortened for a slow variant (some peers take 100× the baseline or
+ * more): fewer runs per timed iteration once an iteration would take over 100 ms, and fewer
+ * iterations once a single run takes over half a second, so that no row takes much over a
+ * minute. The library's own rows keep the plan above.
  */
 async function calibrated(
   workload: Workload,
@@ -184,8 +185,9 @@ async function calibrated(
   const start = performance.now();
   await workload.variant();
   const ms = performance.now() - start;
-  const reps = Math.max(1, Math.min(base.reps, Math.floor(10 / ms)));
-  if (ms <= 50) return { ...base, reps };
+  if (ms * base.reps <= 100) return base;
+  const reps = Math.max(1, Math.floor(100 / ms));
+  if (ms <= 500) return { ...base, reps };
   return { warmup: 1, timed: Math.max(5, Math.min(base.timed, Math.floor(30_000 / ms))), reps };
 }
 
