@@ -97,6 +97,9 @@ for (const file of readdirSync(out).filter((file) => file.endsWith(".js"))) {
 }
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 for (const file of ["README.md", "LICENSE"]) copyFileSync(join(root, file), join(out, file));
+// The README's chart, which both package pages show from the npm package through a CDN.
+mkdirSync(join(out, "bench"), { recursive: true });
+copyFileSync(join(root, "bench", "chart.svg"), join(out, "bench", "chart.svg"));
 rmSync(dist, { recursive: true, force: true });
 renameSync(out, dist);
 console.log(
