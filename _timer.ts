@@ -9,8 +9,9 @@
 //
 // setTimeout may fire early (it clamps delays above 2^31−1 ms, drops fractions of a millisecond
 // and may run on a coarser clock), so the heap fires only what performance.now() says is due
-// and re-arms for the rest. The runtime timer is cleared as soon as the heap is empty, so a
-// program (or a test sanitizer) never sees a timer that nobody waits for.
+// and re-arms for the rest. The runtime timer is armed no later than the earliest deadline (it
+// may be earlier, see `rearm()`), and cleared as soon as the heap is empty, so a program (or a
+// test sanitizer) never sees a timer that nobody waits for.
 //
 // Invariant (checked by `checkDeadlines()`): every entry's `index` is its place in the heap,
 // and no entry is due later than its children.
@@ -136,10 +137,16 @@ function remove(index: number): void {
   up(last.index);
 }
 
-// Points the one runtime timer at the earliest deadline (or clears it when none is left).
+// Keeps the one runtime timer armed no later than the earliest deadline, and clears it when none
+// is left. When the earliest deadline goes away or moves later (the common case: a scope that
+// settles long before its deadline), the armed timer stays: it fires early, finds nothing due and
+// re-arms for what is earliest then. Re-arming on every such change would cost a runtime
+// setTimeout and clearTimeout per scope (on Node, most of a `timeout()` call's time).
 function rearm(): void {
   const next = heap.length === 0 ? Infinity : heap[0].deadline;
-  if (next === armedFor && armedWith === globalThis.setTimeout) return;
+  const sameClock = armedWith === globalThis.setTimeout;
+  if (sameClock && armed !== undefined && next !== Infinity && armedFor <= next) return;
+  if (sameClock && next === armedFor) return;
   if (armed !== undefined) clearWith!(armed);
   armed = undefined;
   armedFor = next;

@@ -99,3 +99,44 @@ Deno.test("Timer does not fire before a fractional deadline", async () => {
   await time.tick(1);
   assert.ok(firedAt >= 2.5, `fired at ${firedAt}`);
 });
+
+Deno.test("Timer sets one runtime timer for deadlines cleared earliest first, and none is left", async () => {
+  using time = fakeTime();
+  const fake = globalThis.setTimeout;
+  let set = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    set++;
+    return fake(...args);
+  }) as typeof setTimeout;
+  try {
+    const start = performance.now();
+    const timers = Array.from({ length: 100 }, (_, i) => {
+      const timer = new Timer(() => assert.fail("cleared before its deadline"));
+      timer.schedule(start + 1_000 + i);
+      return timer;
+    });
+    // The earliest goes first each time, as scopes that settle in creation order do.
+    for (const timer of timers) timer.clear();
+    assert.equal(set, 1);
+    assert.equal(time.timers(), 0);
+  } finally {
+    globalThis.setTimeout = fake;
+  }
+});
+
+Deno.test("Timer fires a later deadline after the earliest one was cleared", async () => {
+  using time = fakeTime();
+  let fired = 0;
+  const first = new Timer(() => assert.fail("cleared"));
+  const second = new Timer(() => fired++);
+  first.schedule(performance.now() + 10);
+  second.schedule(performance.now() + 30);
+  first.clear();
+  // The runtime timer armed for the first deadline wakes early and re-arms for the second.
+  await time.tick(10);
+  assert.equal(fired, 0);
+  assert.equal(time.timers(), 1);
+  await time.tick(20);
+  assert.equal(fired, 1);
+  assert.equal(time.timers(), 0);
+});
