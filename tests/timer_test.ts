@@ -100,7 +100,7 @@ Deno.test("Timer does not fire before a fractional deadline", async () => {
   assert.ok(firedAt >= 2.5, `fired at ${firedAt}`);
 });
 
-Deno.test("Timer sets one runtime timer for deadlines cleared earliest first, and none is left", async () => {
+Deno.test("Timer sets one runtime timer for deadlines cleared earliest first, and none is left", () => {
   using time = fakeTime();
   const fake = globalThis.setTimeout;
   let set = 0;
