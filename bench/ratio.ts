@@ -30,6 +30,7 @@ import process from "node:process";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GCProfiler, getHeapStatistics } from "node:v8";
+import { gc, median, quantile, timeOnce, turn } from "./_measure.ts";
 import { gatherHasLimit, type Lib, type Work, type Workload, workloads } from "./_workloads.ts";
 import { peersInstalled, peerWorkloads } from "./_peers.ts";
 
@@ -82,7 +83,6 @@ const flag = (name: string): string | undefined =>
   args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const SMOKE = process.env.BENCH_SMOKE === "1" || args.includes("--smoke");
 const isDeno = "Deno" in globalThis;
-const gc = (globalThis as { gc?: () => void }).gc;
 const script = fileURLToPath(import.meta.url);
 
 /**
@@ -98,17 +98,6 @@ function plan(n: number, separate: boolean): { warmup: number; timed: number; re
   return { warmup: 10, timed: separate ? 20 : 40, reps };
 }
 const PROCESSES = SMOKE ? 1 : 5;
-
-function median(values: readonly number[]): number {
-  return quantile(values, 0.5);
-}
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
-}
 
 async function loadLib(which: string): Promise<Lib> {
   const url = new URL(which === "src" ? "../mod.ts" : "../dist/mod.js", import.meta.url);
@@ -129,17 +118,6 @@ function runtime(): string {
   return versions.deno !== undefined
     ? `Deno ${versions.deno} (V8 ${versions.v8})`
     : `Node ${process.version} (V8 ${versions.v8})`;
-}
-
-const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** Times one iteration (ms per run of the workload), after a collection and a timer turn. */
-async function timeOnce(fn: () => Promise<number>, reps: number): Promise<number> {
-  gc?.();
-  await turn();
-  const start = performance.now();
-  for (let r = 0; r < reps; r++) await fn();
-  return (performance.now() - start) / reps;
 }
 
 /** Peak heap of one run, in bytes above the heap after a full collection (see the top). */

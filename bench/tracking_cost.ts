@@ -16,30 +16,13 @@
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import * as mine from "../mod.ts";
+import { gc, quantile, timeOnce } from "./_measure.ts";
 import { gatherHasLimit, type Lib, workloads } from "./_workloads.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined =>
   args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const SMOKE = process.env.BENCH_SMOKE === "1" || args.includes("--smoke");
-const gc = (globalThis as { gc?: () => void }).gc;
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
-}
-
-const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-async function timeOnce(fn: () => Promise<number>, reps: number): Promise<number> {
-  gc?.();
-  await turn();
-  const start = performance.now();
-  for (let r = 0; r < reps; r++) await fn();
-  return (performance.now() - start) / reps;
-}
 
 function tracked(fn: () => Promise<number>): () => Promise<number> {
   return async () => {
