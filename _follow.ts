@@ -39,6 +39,18 @@ export function follow(
       // A promise subclass whose species constructor throws: follow it as any thenable.
     }
   }
+  followThenable(value, then as PromiseLike<unknown>["then"], fulfil, reject, self);
+}
+
+// The rare path, apart: a function whose closures share a context has that context made at
+// every call, whichever path the call takes, and `follow()` runs for every task.
+function followThenable(
+  value: object,
+  then: PromiseLike<unknown>["then"],
+  fulfil: (value: unknown) => void,
+  reject: (error: unknown) => void,
+  self: unknown,
+): void {
   let called = false;
   const onValue = (v: unknown) => {
     if (called) return;

@@ -20,6 +20,10 @@ import { trackCall, trackGather, tracking, untrack } from "./_tracking.ts";
 
 function noop(): void {}
 
+// The controller of a called function, kept in its result's place while it runs: a value a
+// function gives back can never be one, as nobody outside this module can make one.
+class Call extends AbortController {}
+
 // How a called function's outcome reaches its gather (`this`) and place, bound for each call:
 // a bound function with one argument is smaller than a closure and its context.
 let fnFulfilled: (this: Gathering, place: number, value: unknown) => void;
@@ -47,9 +51,14 @@ class Gathering implements Job {
   // Task members and called functions not done yet: what a cancelled gather waits for.
   #unfinished = 0;
   #cancelling: DOMException | undefined;
-  // The places of the function members to call, in input order, and how many were called.
-  #calls: number[] = [];
+  // How many function members there are to call (a function given twice counts once), how
+  // many were called, and the place from which the next one is looked for.
+  #calls = 0;
   #called = 0;
+  #next = 0;
+  // The places of the functions to call, in input order, only when some function repeats:
+  // otherwise every function member is called, in input order.
+  #places: number[] | undefined;
   // How many more functions may be committed to run now (`Infinity` without a limit).
   #free: number;
   // Functions committed to run (a task made for each would have been started): called in
@@ -63,9 +72,6 @@ class Gathering implements Job {
   #stopped = false;
   // [place, place of the same function's first occurrence], for functions given twice.
   #aliases: number[][] | undefined;
-  // The controller of each function still running, by place: each function gets its own
-  // signal, and a cancelled gather aborts those of the functions still running.
-  #controllers: (AbortController | undefined)[] | undefined;
   #observer: Observer = (task) => this.#taskDone(task);
   // How many task members were given (each time they were given): read at the end.
   #taskCount = 0;
@@ -93,23 +99,17 @@ class Gathering implements Job {
   start(): void {
     const list = this.#list;
     const n = list.length;
-    // A Map lookup per member would cost a third of the time of a plain gather: the Set's one
-    // pass says whether any member repeats at all.
-    const firsts = n > 1 && new Set(list).size < n ? new Map<unknown, number>() : undefined;
+    let calls = 0;
     for (let i = 0; i < n; i++) {
       const member = list[i];
-      if (typeof member === "function") {
-        const first = firsts?.get(member);
-        if (first !== undefined) {
-          (this.#aliases ??= []).push([i, first]);
-          this.#remaining--;
-        } else {
-          firsts?.set(member, i);
-          this.#calls.push(i);
-        }
-      } else if (member instanceof Task) this.#watch(member);
+      if (typeof member === "function") calls++;
+      else if (member instanceof Task) this.#watch(member);
       else this.#followPromise(i, member);
     }
+    // A Map lookup per function would cost a third of the time of a plain gather: the Set's
+    // one pass says whether any member repeats at all (a repeated task or promise is harmless).
+    if (calls > 1 && new Set(list).size < n) calls = this.#findAliases();
+    this.#calls = calls;
     // Functions due now start even if a task member has failed the gather already.
     this.#commit();
     if (this.#remaining === 0) this.#complete();
@@ -123,18 +123,50 @@ class Gathering implements Job {
     }
   }
 
+  // Lists the places of the functions to call, each function's first, and notes the places
+  // of its repeats; returns how many functions there are to call.
+  #findAliases(): number {
+    const list = this.#list;
+    const firsts = new Map<unknown, number>();
+    const places: number[] = this.#places = [];
+    for (let i = 0; i < list.length; i++) {
+      const member = list[i];
+      if (typeof member !== "function") continue;
+      const first = firsts.get(member);
+      if (first !== undefined) {
+        (this.#aliases ??= []).push([i, first]);
+        this.#remaining--;
+      } else {
+        firsts.set(member, i);
+        places.push(i);
+      }
+    }
+    return places.length;
+  }
+
+  // The place of the next function to call.
+  #nextPlace(): number {
+    if (this.#places !== undefined) return this.#places[this.#called];
+    const list = this.#list;
+    let place = this.#next;
+    while (typeof list[place] !== "function") place++;
+    this.#next = place + 1;
+    return place;
+  }
+
   /** Calls the functions committed to run, in input order, unless cancelled first. */
   run(): void {
     this.#queued = false;
     this.#running = true;
-    const calls = this.#calls;
     const list = this.#list;
+    const results = this.#results;
     const future = this.future;
-    const controllers = this.#controllers ??= new Array(list.length);
     while (this.#called < this.#committed && this.#cancelling === undefined) {
-      const place = calls[this.#called++];
+      const place = this.#nextPlace();
+      this.#called++;
       const fn = list[place] as (signal: AbortSignal) => unknown;
-      const controller = controllers[place] = new AbortController();
+      const controller = new Call();
+      results[place] = controller;
       if (tracking) trackCall(controller, future, fn, place);
       this.#unfinished++;
       let result: unknown;
@@ -161,7 +193,7 @@ class Gathering implements Job {
   // so calling it now keeps creation order. A function that settles synchronously frees its slot
   // while `run()` is still calling: the loop then makes the next call, not a nested `run()`.
   #commit(): void {
-    const count = Math.min(this.#free, this.#calls.length - this.#committed);
+    const count = Math.min(this.#free, this.#calls - this.#committed);
     if (count <= 0) return;
     this.#free -= count;
     this.#committed += count;
@@ -199,8 +231,8 @@ class Gathering implements Job {
   // or is cancelling, and has aborted it already.
   #fnDone(place: number, value: unknown, ok: boolean): void {
     if (place >= 0) {
-      if (tracking) untrack(this.#controllers![place]!);
-      this.#controllers![place] = undefined;
+      if (tracking) untrack(this.#results[place] as Call);
+      this.#results[place] = undefined;
     }
     this.#unfinished--;
     this.#free++;
@@ -209,7 +241,7 @@ class Gathering implements Job {
       return;
     }
     this.#remaining--;
-    if (this.#committed < this.#calls.length && !this.#stopped) this.#commit();
+    if (this.#committed < this.#calls && !this.#stopped) this.#commit();
     if (this.future.done()) return;
     if (!ok && !this.#returnExceptions) return this.#fail(value);
     // The gather is not cancelling, so an error stands as it is (with returnExceptions too).
@@ -257,10 +289,14 @@ class Gathering implements Job {
     for (const member of this.#list) {
       if (member instanceof Task && !member.done()) tasks.requestCancel(member, reason);
     }
-    const controllers = this.#controllers;
-    if (controllers !== undefined) {
-      // Each abort can run any code; a function settling meanwhile is already done.
-      for (let place = 0; place < controllers.length; place++) controllers[place]?.abort(reason);
+    if (this.#called > 0) {
+      // The calls still running hold their controllers in their places. Each abort can run any
+      // code; a function settling meanwhile has put something else in its place.
+      const results = this.#results;
+      for (let place = 0; place < results.length; place++) {
+        const call = results[place];
+        if (call instanceof Call) call.abort(reason);
+      }
     }
     if (this.#unfinished === 0) this.#end();
   }

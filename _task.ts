@@ -140,6 +140,20 @@ function runCallbacks(task: Task<any>, callbacks: ((task: any) => void)[]): void
   if (failures !== undefined) { for (const error of failures) report(error); }
 }
 
+// The closures below live in functions of their own: a closure over `this` or a local makes
+// its enclosing function allocate a context at every call, whichever path the call takes, and
+// the constructor and the settling of a task run for every task.
+
+// deno-lint-ignore no-explicit-any
+function queueCallbacks(task: Task<any>, callbacks: ((task: any) => void)[]): void {
+  queueMicrotask(() => runCallbacks(task, callbacks));
+}
+
+// Cancels `task` when `signal` aborts.
+function linkToParent(signal: AbortSignal, task: Task<unknown>): Link {
+  return onAbort(signal, (reason) => access.requestCancel(task, toCancelled(reason)));
+}
+
 /**
  * A unit of concurrent work: asyncio's `Task`. It runs a task function, can be cancelled
  * through its `AbortSignal`, reports its state without being awaited, and is awaitable like a
@@ -295,7 +309,7 @@ export class Task<T> implements PromiseLike<T> {
         this.#value = attachments.reason;
         return;
       }
-      attachments.link = onAbort(signal, (reason) => this.#requestCancel(toCancelled(reason)));
+      attachments.link = linkToParent(signal, this);
     }
     if (tracking) trackTask(this, signal);
     Task.#starts.push(this);
@@ -471,7 +485,7 @@ export class Task<T> implements PromiseLike<T> {
   addDoneCallback(callback: (task: Task<T>) => void): void {
     checkFunction("add done callback", "callback", callback);
     this.#markRetrieved();
-    if (this.done()) queueMicrotask(() => runCallbacks(this, [callback]));
+    if (this.done()) queueCallbacks(this, [callback]);
     else ((this.#attachments ??= new Attachments()).callbacks ??= []).push(callback);
   }
 
@@ -680,7 +694,7 @@ export class Task<T> implements PromiseLike<T> {
     const callbacks = attachments?.callbacks;
     if (callbacks !== undefined) {
       attachments!.callbacks = undefined;
-      if (callbacks.length > 0) queueMicrotask(() => runCallbacks(this, callbacks));
+      if (callbacks.length > 0) queueCallbacks(this, callbacks);
     }
   }
 
