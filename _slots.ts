@@ -1,21 +1,24 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // The live tasks of a task group: those running, and those waiting for a slot under the
 // group's limit (first in, first started). A task that finishes leaves at once, so a group
-// with millions of short tasks holds only the live ones.
+// with millions of short tasks holds the live ones and, until the next rebuild, at most
+// COMPACT_AT plus as many finished ones (none once no task is left in a list).
 //
-// Each list is an array with holes: an item leaves a hole in O(1), and a list is compacted
-// when its holes outnumber its items (and are more than COMPACT_AT), so each item costs O(1)
-// amortised and memory stays proportional to the live items. A Set would do the same at about
-// twice the cost per task. Where an item stands is a key kept on the item (through the
-// accessors given to the constructor): `i >= 0` is `running[i]`, `-2 - i` is `waiting[i]`, and
-// `-1` is neither. That encoding is known to this file only.
+// Each list is an array that items are appended to and never taken out of one by one: an item
+// that leaves only has its key set to NOWHERE (O(1), no write to the list), and a list is
+// rebuilt from its live items when it holds more than twice their number (and COMPACT_AT more),
+// so each item costs O(1) amortised and memory stays proportional to the live items. A Set
+// would do the same at about twice the cost per task. Where an item stands is a key kept on
+// the item (through the accessors given to the constructor): RUNNING, WAITING or NOWHERE. That
+// encoding is known to this file only.
 //
-// Invariant (checked by `check()`): every item in a list has the key of its place there; the
-// counts are the numbers of items (not holes) in each list; the waiting list has only holes
-// before `head`.
+// Invariant (checked by `check()`): every item with a RUNNING or WAITING key is in that list
+// once (the waiting one at or after `head`); the counts are the numbers of such items.
 
 const COMPACT_AT = 1024;
 const NOWHERE = -1;
+const RUNNING = 0;
+const WAITING = 1;
 
 /** How an item's key is read and written. */
 export interface SlotKeys<I> {
@@ -27,9 +30,9 @@ export interface SlotKeys<I> {
 export class Slots<I> {
   #keys: SlotKeys<I>;
   #limit: number;
-  #running: (I | undefined)[] = [];
+  #running: I[] = [];
   #runningCount = 0;
-  #waiting: (I | undefined)[] = [];
+  #waiting: I[] = [];
   #head = 0;
   #waitingCount = 0;
 
@@ -59,7 +62,7 @@ export class Slots<I> {
       this.#run(item);
       return true;
     }
-    this.#keys.set(item, -2 - this.#waiting.length);
+    this.#keys.set(item, WAITING);
     this.#waiting.push(item);
     this.#waitingCount++;
     return false;
@@ -67,18 +70,23 @@ export class Slots<I> {
 
   /** Removes an item; returns whether it was running (its slot is now free). */
   remove(item: I): boolean {
-    const key = this.#keys.get(item);
-    this.#keys.set(item, NOWHERE);
-    if (key >= 0) {
-      this.#running[key] = undefined;
-      this.#runningCount--;
-      this.#compactRunning();
+    const keys = this.#keys;
+    const key = keys.get(item);
+    if (key === NOWHERE) return false;
+    keys.set(item, NOWHERE);
+    if (key === RUNNING) {
+      const count = --this.#runningCount;
+      const running = this.#running;
+      if (count === 0) this.#running = [];
+      else if (running.length > COMPACT_AT + 2 * count) {
+        this.#running = this.#live(running, 0, count);
+      }
       return true;
     }
-    if (key !== NOWHERE) {
-      this.#waiting[-2 - key] = undefined;
-      this.#waitingCount--;
-      this.#compactWaiting();
+    const count = --this.#waitingCount;
+    if (count === 0 || this.#waiting.length - this.#head > COMPACT_AT + 2 * count) {
+      this.#waiting = this.#live(this.#waiting, this.#head, count);
+      this.#head = 0;
     }
     return false;
   }
@@ -87,13 +95,16 @@ export class Slots<I> {
   promote(): I | undefined {
     if (this.#waitingCount === 0 || this.#runningCount >= this.#limit) return undefined;
     const waiting = this.#waiting;
+    const keys = this.#keys;
     while (this.#head < waiting.length) {
-      const item = waiting[this.#head];
-      waiting[this.#head++] = undefined;
-      if (item === undefined) continue;
+      const item = waiting[this.#head++];
+      if (keys.get(item) !== WAITING) continue;
       this.#waitingCount--;
       this.#run(item);
-      this.#compactWaiting();
+      if (this.#head === waiting.length) {
+        this.#waiting = [];
+        this.#head = 0;
+      }
       return item;
     }
     return undefined;
@@ -101,34 +112,34 @@ export class Slots<I> {
 
   /** Every item, waiting ones first (in order), then running ones: a copy, safe to change. */
   items(): I[] {
+    const keys = this.#keys;
     const items: I[] = [];
-    for (let i = this.#head; i < this.#waiting.length; i++) {
-      const item = this.#waiting[i];
-      if (item !== undefined) items.push(item);
+    const waiting = this.#waiting;
+    for (let i = this.#head; i < waiting.length; i++) {
+      if (keys.get(waiting[i]) === WAITING) items.push(waiting[i]);
     }
-    for (const item of this.#running) if (item !== undefined) items.push(item);
+    for (const item of this.#running) if (keys.get(item) === RUNNING) items.push(item);
     return items;
   }
 
   #run(item: I): void {
-    this.#keys.set(item, this.#running.length);
+    this.#keys.set(item, RUNNING);
     this.#running.push(item);
     this.#runningCount++;
   }
 
-  #compactRunning(): void {
-    const running = compact(this.#running, this.#runningCount, 0);
-    if (running === this.#running) return;
-    this.#running = running;
-    for (let i = 0; i < running.length; i++) this.#keys.set(running[i]!, i);
-  }
-
-  #compactWaiting(): void {
-    const waiting = compact(this.#waiting, this.#waitingCount, this.#head);
-    if (waiting === this.#waiting) return;
-    this.#waiting = waiting;
-    this.#head = 0;
-    for (let i = 0; i < waiting.length; i++) this.#keys.set(waiting[i]!, -2 - i);
+  // The `count` items of `list` from `from` on whose key says they are in it, in order.
+  #live(list: I[], from: number, count: number): I[] {
+    const key = list === this.#running ? RUNNING : WAITING;
+    if (count === 0) return [];
+    const keys = this.#keys;
+    const live = new Array<I>(count);
+    let n = 0;
+    for (let i = from; i < list.length; i++) {
+      const item = list[i];
+      if (keys.get(item) === key) live[n++] = item;
+    }
+    return live;
   }
 
   /** Throws unless the invariant at the top of this file holds; for tests. */
@@ -136,34 +147,23 @@ export class Slots<I> {
     const fail = (what: string) => {
       throw new Error(`Slots: ${what}`);
     };
-    let running = 0;
-    this.#running.forEach((item, i) => {
-      if (item === undefined) return;
-      running++;
-      if (this.#keys.get(item) !== i) fail(`running item ${i} has key ${this.#keys.get(item)}`);
-    });
-    let waiting = 0;
-    this.#waiting.forEach((item, i) => {
-      if (item === undefined) return;
-      if (i < this.#head) fail(`waiting item ${i} stands before the head ${this.#head}`);
-      waiting++;
-      if (this.#keys.get(item) !== -2 - i) fail(`waiting item ${i} has a wrong key`);
-    });
+    const keys = this.#keys;
+    const seen = new Set<I>();
+    const count = (list: I[], from: number, key: number) => {
+      let n = 0;
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i];
+        if (keys.get(item) !== key) continue;
+        if (i < from) fail(`waiting item ${i} stands before the head ${from}`);
+        if (seen.has(item)) fail(`item ${i} is listed twice`);
+        seen.add(item);
+        n++;
+      }
+      return n;
+    };
+    const running = count(this.#running, 0, RUNNING);
+    const waiting = count(this.#waiting, this.#head, WAITING);
     if (running !== this.#runningCount) fail(`${running} running, count ${this.#runningCount}`);
     if (waiting !== this.#waitingCount) fail(`${waiting} waiting, count ${this.#waitingCount}`);
   }
-}
-
-// Returns `list` itself, or a copy without holes (and without the `from` cleared entries at its
-// start) once the holes outnumber the `count` items.
-function compact<I>(list: (I | undefined)[], count: number, from: number): (I | undefined)[] {
-  if (count === 0) return list.length === 0 ? list : [];
-  const holes = list.length - count;
-  if (holes <= COMPACT_AT || holes <= count) return list;
-  const kept: I[] = [];
-  for (let i = from; i < list.length; i++) {
-    const item = list[i];
-    if (item !== undefined) kept.push(item);
-  }
-  return kept;
 }
