@@ -52,6 +52,31 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "taskGroup({ limit }) keeps no finished task while thousands still wait",
+  ignore: gc === undefined,
+  fn: async () => {
+    const early: WeakRef<Task<void>>[] = [];
+    let ran = 0;
+    const gate = deferred();
+    await taskGroup(async (tg) => {
+      for (let i = 0; i < 50_000; i++) {
+        // The first 20 000 finish at once; the next ones hold the 16 slots until the gate opens.
+        const task = tg.createTask(() => {
+          ran++;
+          return i < 20_000 ? undefined : gate.promise;
+        });
+        if (i < 1_000 && i % 100 === 0) early.push(new WeakRef(task));
+      }
+      await heapAfterGc();
+      assert.equal(ran, 20_016);
+      assert.equal(early.filter((ref) => ref.deref() !== undefined).length, 0);
+      gate.resolve();
+    }, { limit: 16 });
+    assert.equal(ran, 50_000);
+  },
+});
+
 Deno.test("taskGroup() runs 1 000 000 short tasks created at once", async () => {
   let ran = 0;
   await taskGroup((tg) => {

@@ -116,6 +116,40 @@ Deno.test("Slots compact a long-lived list down to its live items", () => {
   assert.deepEqual(slots.items(), Array.from({ length: 10 }, (_, i) => 99_990 + i));
 });
 
+Deno.test("Slots let go of items that leave in any order, thousands at a time", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 3_000 }),
+      fc.array(fc.nat(), { minLength: 3_000, maxLength: 3_000 }),
+      fc.nat({ max: 2 }),
+      (limit, picks, order) => {
+        const keys = new Map<number, number>();
+        const slots = new Slots<number>(limit, {
+          get: (item) => keys.get(item) ?? -1,
+          set: (item, key) => void keys.set(item, key),
+        });
+        const live: number[] = [];
+        for (let i = 0; i < 3_000; i++) {
+          slots.add(i);
+          live.push(i);
+        }
+        slots.check();
+        // In start order (as tasks mostly finish), in reverse, or at random.
+        for (const pick of picks) {
+          const at = order === 0 ? 0 : order === 1 ? live.length - 1 : pick % live.length;
+          const [item] = live.splice(at, 1);
+          if (slots.remove(item!)) slots.promote();
+          if (live.length % 97 === 0) slots.check();
+        }
+        slots.check();
+        assert.equal(slots.running + slots.waiting, 0);
+        assert.deepEqual(slots.items(), []);
+      },
+    ),
+    { numRuns: 30 },
+  );
+});
+
 Deno.test("StartQueue starts in order, each run only what was queued before it", async () => {
   const log: string[] = [];
   const queue: StartQueue<string> = new StartQueue<string>((item) => {
