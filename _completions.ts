@@ -53,45 +53,51 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
   // What this call watches on each task member, by the member's index.
   #observations: (Observation | undefined)[] = [];
 
-  constructor(inputs: Set<unknown>, timeout: number, signal: AbortSignal | undefined) {
+  constructor(list: readonly unknown[], timeout: number, signal: AbortSignal | undefined) {
+    // Duplicates collapse, the first occurrence standing for all: one pass that both finds
+    // them and makes the members, as the Set's size says whether an add was new.
+    const seen = list.length > 1 ? new Set<unknown>() : undefined;
+    const members = this.#members;
     if (signal?.aborted) {
-      this.#members = [...inputs];
       this.#error = { reason: signal.reason };
-      // Not followed, but no promise member's failure may go unhandled.
-      for (const member of inputs) {
-        if (!(member instanceof Task) && typeof member !== "function") follow(member, noop, noop);
+      for (const input of list) {
+        if (seen !== undefined && seen.size === seen.add(input).size) continue;
+        members.push(input);
+        // Not followed, but no promise member's failure may go unhandled.
+        if (!(input instanceof Task) && typeof input !== "function") follow(input, noop, noop);
       }
       return;
     }
-    const members = this.#members;
-    const made: Task<unknown>[] = [];
-    for (const input of inputs) {
+    // The places of the members given as tasks or promises: watched once all members are
+    // known, as one that is done already calls back at once.
+    let given: number[] | undefined;
+    for (const input of list) {
+      if (seen !== undefined && seen.size === seen.add(input).size) continue;
       if (typeof input === "function" && !(input instanceof Task)) {
         // Owned, so that no observation is made or removed per task; still reported if its
         // failure is never retrieved, since the caller is handed the task.
         const task = tasks.owned(input as TaskFn<unknown>, undefined, this.#observer, false);
         if (tracking) trackTask(task, undefined);
-        made.push(task);
         members.push(task);
-      } else members.push(input);
+        // Queued only: it starts in a microtask.
+        tasks.start(task);
+      } else {
+        (given ??= []).push(members.length);
+        members.push(input);
+      }
     }
     if (members.length === 0) return;
     this.#listening = true;
-    for (const task of made) tasks.start(task);
-    // The tasks made here stand in `members` in the order of `made`.
-    let next = 0;
-    for (let i = 0; i < members.length; i++) {
-      const member = members[i];
-      if (member === made[next]) {
-        next++;
-        continue;
+    if (given !== undefined) {
+      for (const i of given) {
+        const member = members[i];
+        if (member instanceof Task) {
+          if (this.#listening) this.#observations[i] = tasks.observe(member, this.#observer);
+          continue;
+        }
+        const complete = () => this.#complete(member);
+        follow(member, complete, complete);
       }
-      if (member instanceof Task) {
-        if (this.#listening) this.#observations[i] = tasks.observe(member, this.#observer);
-        continue;
-      }
-      const complete = () => this.#complete(member);
-      follow(member, complete, complete);
     }
     if (!this.#listening) return;
     if (timeout !== Infinity) {

@@ -562,7 +562,7 @@ export function asCompleted<A extends Awaitable<unknown>>(
   const timeout = checkTime(action, "timeout", options?.timeout);
   const signal = options?.signal;
   checkSignal(action, signal);
-  return new Completions(new Set(list), timeout, signal) as AsCompletedIterable<
+  return new Completions(list, timeout, signal) as AsCompletedIterable<
     AsCompletedMember<A>,
     AwaitableValue<A>
   >;

@@ -62,6 +62,15 @@ Deno.test("asCompleted() collapses duplicates", async () => {
   assert.equal(runs, 1);
 });
 
+Deno.test("asCompleted() collapses duplicates under an aborted signal too", async () => {
+  const reason = new Error("stop");
+  const promise = Promise.resolve("p");
+  const fn = () => 1;
+  const steps = [...asCompleted([promise, fn, promise, fn], { signal: AbortSignal.abort(reason) })];
+  assert.equal(steps.length, 2);
+  for (const step of steps) await assert.rejects(step, (error) => error === reason);
+});
+
 Deno.test("asCompleted() does not throw a member's failure while iterating", async () => {
   const error = new Error("boom");
   const failed = createTask(() => Promise.reject(error));
