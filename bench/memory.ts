@@ -1,22 +1,37 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // Memory per pending task in a task group: heap used after gc with N pending tasks, less the
-// heap used before, divided by N. Run: deno task bench:memory
+// heap used before, divided by N. Runtime-neutral, like bench/ratio.ts:
+//   deno task bench:memory                                   (Deno, the .ts sources)
+//   node --expose-gc bench/memory.ts                         (Node 24, the npm build)
+// BENCH_SMOKE=1 or --smoke: N = 1 000, the figures mean nothing.
 //
 // Three kinds of pending task: one that awaits a promise shared by all (the task alone), one
 // that takes its signal and listens to it (the platform's AbortController and AbortSignal come
 // with it), and one that sleeps on its signal (a timer too).
-import { sleep, taskGroup } from "../mod.ts";
-import { SMOKE } from "./_inputs.ts";
+import process from "node:process";
+import type * as Library from "../mod.ts";
+
+const args = process.argv.slice(2);
+const SMOKE = process.env.BENCH_SMOKE === "1" || args.includes("--smoke");
+const isDeno = "Deno" in globalThis;
+// The sources on Deno, the npm build (run `node npm/build.mjs` first) elsewhere, unless told.
+const which = args.find((arg) => arg.startsWith("--lib="))?.slice("--lib=".length) ??
+  (isDeno ? "src" : "dist");
+const { sleep, taskGroup }: typeof Library = await import(
+  new URL(which === "dist" ? "../dist/mod.js" : "../mod.ts", import.meta.url).href
+);
 
 const N = SMOKE ? 1_000 : 100_000;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {
-  throw new Error("Cannot measure memory as gc is not exposed: run with --v8-flags=--expose-gc");
+  throw new Error(
+    "Cannot measure memory as gc is not exposed: run with --v8-flags=--expose-gc (Deno) or --expose-gc (Node)",
+  );
 }
 
 function heapUsed(): number {
   for (let i = 0; i < 3; i++) gc!();
-  return Deno.memoryUsage().heapUsed;
+  return process.memoryUsage().heapUsed;
 }
 
 async function measure(
@@ -38,7 +53,12 @@ async function measure(
   return perTask;
 }
 
-console.log(`${N} pending tasks in one taskGroup (heap after gc; target ≤ 1024 B per task)`);
+const runtime = isDeno
+  ? `Deno ${(globalThis as { Deno?: { version: { deno: string } } }).Deno!.version.deno}`
+  : `Node ${process.versions.node}`;
+console.log(
+  `${N} pending tasks in one taskGroup, ${runtime} (heap after gc; target ≤ 1024 B per task)`,
+);
 // These tasks ignore their signal, so the group waits for them: the promise they share is
 // settled once the measurement is taken.
 let release!: () => void;
@@ -74,4 +94,4 @@ await measure("sleeps on its signal", (signal) => sleep(Infinity, { signal }));
   console.log(`the task's own share when it listens: ${(listening - perItem).toFixed(0)} B`);
 }
 if (SMOKE) console.log("(smoke run: small N, numbers are not meaningful)");
-else if (alone > 1024) Deno.exitCode = 1;
+else if (alone > 1024) process.exitCode = 1;

