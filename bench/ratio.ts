@@ -21,7 +21,9 @@
 //     [--peers]   (also p-map, p-limit, Effect and Effection: `npm run bench:peers:install` first)
 //   node --expose-gc bench/ratio.ts …            (Node 24 or later: it strips the types itself)
 //   deno run --allow-read --allow-env --allow-write=bench bench/ratio.ts --report .bench/ratio-deno.json \
-//     .bench/ratio-node.json [--chart=bench/chart.svg]
+//     .bench/ratio-node.json [--chart=bench/chart.svg] [--before=OLD-deno.json,OLD-node.json]
+//   (several files of one runtime are merged: each row from its median run; --before adds a
+//   table of each row's ratio before → after)
 // `deno task bench:ratio` and `npm run bench:node` run the first two with the defaults.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -66,6 +68,8 @@ interface Row {
   target: number | undefined;
   paired?: Paired;
   separate?: Separate;
+  /** Set by `--report` for a row merged from several runs: how many had it. */
+  runs?: number;
 }
 
 interface Results {
@@ -278,7 +282,11 @@ function report(runs: Results[]): string {
     if (!runs.some((r) => r.rows.some((row) => row[method] !== undefined))) continue;
     out.push(
       method === "paired"
-        ? `\n### Paired in one process (${names}): median of per-pair ratios [25th–75th percentile]\n`
+        ? runs.some((r) => r.rows.some((row) => (row.runs ?? 1) > 1))
+          ? `\n### Paired in one process (${names}): each run's median of per-pair ratios, the median of ${
+            runCounts(runs)
+          } runs [lowest–highest run]\n`
+          : `\n### Paired in one process (${names}): median of per-pair ratios [25th–75th percentile]\n`
         : `\n### Separate fresh processes (${names}): median of ${
           processesLabel(runs)
         } process pairs [min–max]\n`,
@@ -303,6 +311,30 @@ function report(runs: Results[]): string {
       );
       const target = row.target === undefined ? "" : `≤ ${row.target}×`;
       out.push(`| ${row.what} | ${row.against} | ${target} | ${cells.join(" | ")} |`);
+    }
+  }
+
+  // SPEC §7: per-task time at the largest N within 1.5× of the smallest N's, relative to the
+  // baseline's own growth: the paired ratio at the one over the ratio at the other.
+  const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+  if (large > small && runs.some((r) => r.rows.some((row) => row.paired !== undefined))) {
+    out.push(
+      `\n### Growth (${names}): paired ratio at N = ${
+        large.toLocaleString("en")
+      } over the ratio at N = ${small.toLocaleString("en")} (target ≤ 1.5×)\n`,
+    );
+    out.push(`| variant | ${runs.map((r) => r.runtime.split(" (")[0]).join(" | ")} |`);
+    out.push(`| --- | ${runs.map(() => "---:").join(" | ")} |`);
+    for (const id of ids) {
+      const row = any(id);
+      if (row.target === undefined) continue;
+      const cells = runs.map((run) => {
+        const a = find(run, id, small)?.paired, b = find(run, id, large)?.paired;
+        if (a === undefined || b === undefined) return "–";
+        const growth = b.ratio / a.ratio;
+        return `${x(growth)}${mark(growth, 1.5)}`;
+      });
+      out.push(`| ${row.what} | ${cells.join(" | ")} |`);
     }
   }
 
@@ -415,12 +447,101 @@ function processesLabel(runs: Results[]): string {
   return [...counts].join("/");
 }
 
+/** A table of each library row's paired ratio before → after, per runtime and size. */
+function compare(before: Results[], after: Results[]): string {
+  const name = (run: Results) => run.runtime.split(" (")[0];
+  const sizes = [...new Set(after.flatMap((r) => r.rows.map((row) => row.n)))].sort((a, b) =>
+    a - b
+  );
+  const columns = after.flatMap((run) => sizes.map((n) => ({ run, n })));
+  const out = [
+    `\n### Before → after (${
+      before.map((r) => `${name(r)}, ${r.date}`).join("; ")
+    } → the runs above)\n`,
+    `| variant | ${
+      columns.map(({ run, n }) => `${name(run)}, N = ${n.toLocaleString("en")}`).join(" | ")
+    } |`,
+    `| --- | ${columns.map(() => "---:").join(" | ")} |`,
+  ];
+  const ids = [...new Set(after.flatMap((r) => r.rows.map((row) => row.id)))];
+  for (const id of ids) {
+    const any = after.flatMap((r) => r.rows).find((row) => row.id === id)!;
+    if (any.target === undefined) continue;
+    const cells = columns.map(({ run, n }) => {
+      const earlier = before.find((r) => name(r) === name(run));
+      const a = earlier?.rows.find((row) => row.id === id && row.n === n)?.paired;
+      const b = run.rows.find((row) => row.id === id && row.n === n)?.paired;
+      if (b === undefined) return "–";
+      return a === undefined ? x(b.ratio) : `${x(a.ratio)} → ${x(b.ratio)}`;
+    });
+    out.push(`| ${any.what} | ${cells.join(" | ")} |`);
+  }
+  return out.join("\n") + "\n";
+}
+
+/**
+ * Repeated runs of one runtime, build and work as one: each row's paired figures are those of
+ * its median run (the lower middle one for an even count), and its spread becomes the lowest
+ * and highest run's ratio. One run's rows move more from one run to the next than their own
+ * spread says (the machine's state shifts between rows), so the tables are made from several.
+ */
+function merge(runs: Results[]): Results[] {
+  const groups = new Map<string, Results[]>();
+  for (const run of runs) {
+    const key = `${run.runtime}|${run.lib}|${run.work}|${run.smoke}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [run]);
+    else group.push(run);
+  }
+  return [...groups.values()].map((group) => {
+    if (group.length === 1) return group[0];
+    const rows: Row[] = [];
+    const keys = new Set(group.flatMap((run) => run.rows.map((row) => `${row.id}@${row.n}`)));
+    for (const key of keys) {
+      const same = group.flatMap((run) => run.rows.filter((row) => `${row.id}@${row.n}` === key));
+      const measured = same.filter((row) => row.paired !== undefined)
+        .sort((a, b) => a.paired!.ratio - b.paired!.ratio);
+      if (measured.length === 0) {
+        rows.push(same[0]);
+        continue;
+      }
+      const middle = measured[(measured.length - 1) >> 1];
+      rows.push({
+        ...middle,
+        paired: {
+          ...middle.paired!,
+          p25: measured[0].paired!.ratio,
+          p75: measured[measured.length - 1].paired!.ratio,
+          pairs: measured.reduce((total, row) => total + row.paired!.pairs, 0),
+        },
+        runs: measured.length,
+      });
+    }
+    const dates = [...new Set(group.map((run) => run.date))].join(", ");
+    return { ...group[0], date: dates, rows };
+  });
+}
+
+function runCounts(runs: Results[]): string {
+  const counts = new Set(runs.flatMap((r) => r.rows.map((row) => row.runs ?? 1)));
+  return [...counts].sort((a, b) => b - a).join("/");
+}
+
 async function main(): Promise<void> {
   if (args[0] === "--report") {
-    const runs = args.slice(1).filter((arg) => !arg.startsWith("--")).map((path) =>
-      JSON.parse(readFileSync(path, "utf8")) as Results
+    const runs = merge(
+      args.slice(1).filter((arg) => !arg.startsWith("--")).map((path) =>
+        JSON.parse(readFileSync(path, "utf8")) as Results
+      ),
     );
     process.stdout.write(report(runs));
+    const before = flag("before");
+    if (before !== undefined) {
+      const earlier = merge(
+        before.split(",").map((path) => JSON.parse(readFileSync(path, "utf8")) as Results),
+      );
+      process.stdout.write(compare(earlier, runs));
+    }
     const svg = flag("chart");
     if (svg !== undefined) writeFileSync(svg, chart(runs));
     return;
