@@ -23,7 +23,7 @@
 //   deno run --allow-read --allow-env --allow-write=bench bench/ratio.ts --report .bench/ratio-deno.json \
 //     .bench/ratio-node.json [--chart=bench/chart.svg] [--before=OLD-deno.json,OLD-node.json]
 //   (several files of one runtime are merged: each row from its median run; --before adds a
-//   table of each row's ratio before → after)
+//   table of each row's ratio before → after; --wide prints the README's layout instead)
 // `deno task bench:ratio` and `npm run bench:node` run the first two with the defaults.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -447,6 +447,43 @@ function processesLabel(runs: Results[]): string {
   return [...counts].join("/");
 }
 
+/**
+ * The README's layout: one column per runtime and size, each row's paired ratio with its mark;
+ * the library's rows first, then the peers' (the spreads are in the standard layout).
+ */
+function wide(runs: Results[]): string {
+  const name = (run: Results) => run.runtime.split(" (")[0].replace(/ v(\d)/, " $1");
+  const sizes = [...new Set(runs.flatMap((r) => r.rows.map((row) => row.n)))].sort((a, b) => a - b);
+  const columns = runs.flatMap((run) => sizes.map((n) => ({ run, n })));
+  const ids = [...new Set(runs.flatMap((r) => r.rows.map((row) => row.id)))];
+  const table = (pick: (id: string) => boolean, withTarget: boolean) => {
+    const out = [
+      `| variant | against |${withTarget ? " target |" : ""} ${
+        columns.map(({ run, n }) => `${name(run)}, N = ${n.toLocaleString("en")}`).join(" | ")
+      } |`,
+      `| --- | --- |${withTarget ? " ---: |" : ""} ${columns.map(() => "---:").join(" | ")} |`,
+    ];
+    for (const id of ids.filter(pick)) {
+      const any = runs.flatMap((r) => r.rows).find((row) => row.id === id)!;
+      const cells = columns.map(({ run, n }) => {
+        const paired = run.rows.find((row) => row.id === id && row.n === n)?.paired;
+        return paired === undefined ? "–" : `${x(paired.ratio)}${mark(paired.ratio, any.target)}`;
+      });
+      const target = any.target === undefined ? "" : `≤ ${any.target}×`;
+      out.push(
+        `| ${any.what} | ${any.against} |${withTarget ? ` ${target} |` : ""} ${
+          cells.join(" | ")
+        } |`,
+      );
+    }
+    return out.join("\n");
+  };
+  const peer = (id: string) => id.startsWith("peer-");
+  const parts = [table((id) => !peer(id), true)];
+  if (ids.some(peer)) parts.push(table(peer, false));
+  return parts.join("\n\n") + "\n";
+}
+
 /** A table of each library row's paired ratio before → after, per runtime and size. */
 function compare(before: Results[], after: Results[]): string {
   const name = (run: Results) => run.runtime.split(" (")[0];
@@ -534,7 +571,7 @@ async function main(): Promise<void> {
         JSON.parse(readFileSync(path, "utf8")) as Results
       ),
     );
-    process.stdout.write(report(runs));
+    process.stdout.write(args.includes("--wide") ? wide(runs) : report(runs));
     const before = flag("before");
     if (before !== undefined) {
       const earlier = merge(
