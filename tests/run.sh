@@ -32,7 +32,7 @@ trap 'rm -f "$log"' EXIT
 gate() {
   local name=$1
   shift
-  printf '%-28s' "$name"
+  printf '%-32s ' "$name"
   if "$@" >"$log" 2>&1; then
     echo "ok"
     passed=$((passed + 1))
