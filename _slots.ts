@@ -34,8 +34,11 @@ class Lane<I> {
   entries: (I | undefined)[] = [];
   head = 0;
   count = 0;
+  readonly key: number;
 
-  constructor(readonly key: number) {}
+  constructor(key: number) {
+    this.key = key;
+  }
 
   push(item: I): void {
     this.entries.push(item);
