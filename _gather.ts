@@ -68,8 +68,6 @@ class Gathering implements Job {
   // calling them now.
   #queued = false;
   #running = false;
-  // Set once the gather failed or is cancelling: no function is committed after that.
-  #stopped = false;
   // [place, place of the same function's first occurrence], for functions given twice.
   #aliases: number[][] | undefined;
   #observer: Observer = (task) => this.#taskDone(task);
@@ -241,9 +239,10 @@ class Gathering implements Job {
       return;
     }
     this.#remaining--;
-    if (this.#committed < this.#calls && !this.#stopped) this.#commit();
     if (this.future.done()) return;
+    // Failing first: the slot this call frees must not start a function the failure stops.
     if (!ok && !this.#returnExceptions) return this.#fail(value);
+    if (this.#committed < this.#calls) this.#commit();
     // The gather is not cancelling, so an error stands as it is (with returnExceptions too).
     this.#results[place] = value;
     if (this.#remaining === 0) this.#complete();
@@ -284,8 +283,7 @@ class Gathering implements Job {
   #cancel(reason: DOMException): void {
     if (this.#cancelling !== undefined) return;
     this.#cancelling = reason;
-    // Functions not called yet never will be.
-    this.#stopped = true;
+    // From here on `run()` and `#fnDone()` call no function: those not called never will be.
     for (const member of this.#list) {
       if (member instanceof Task && !member.done()) tasks.requestCancel(member, reason);
     }
@@ -307,7 +305,6 @@ class Gathering implements Job {
   }
 
   #release(): void {
-    this.#stopped = true;
     if (this.#link !== undefined) {
       offAbort(this.#link);
       this.#link = undefined;

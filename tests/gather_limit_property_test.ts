@@ -32,7 +32,7 @@ function step(s: fc.Scheduler, signal: AbortSignal | undefined, label: string): 
   });
 }
 
-Deno.test("gather() with a limit: never more running, input order, results in place, nothing starts once over", async () => {
+Deno.test("gather() with a limit: never more running, input order, results in place, nothing starts once failed or over", async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.scheduler(),
@@ -43,13 +43,18 @@ Deno.test("gather() with a limit: never more running, input order, results in pl
       async (s, members, limit, returnExceptions, cancel) => {
         const errors = members.map((_, i) => new Error(`member ${i}`));
         const started: number[] = [];
+        let startedWhenFailed = -1;
         let running = 0;
         let peak = 0;
         const settle = async (i: number, signal: AbortSignal | undefined) => {
           const { outcome } = members[i]!;
           if (outcome === "stubborn") await s.schedule(Promise.resolve(), `stubborn ${i}`);
           else await step(s, signal, `member ${i}`);
-          if (outcome === "error") throw errors[i];
+          if (outcome === "error") {
+            // This failure stops the gather: no function may start from here on.
+            if (!returnExceptions && startedWhenFailed < 0) startedWhenFailed = started.length;
+            throw errors[i];
+          }
           return `value ${i}`;
         };
         const tasks: Task<string>[] = [];
@@ -108,6 +113,7 @@ Deno.test("gather() with a limit: never more running, input order, results in pl
         // Once the gather has failed or been cancelled, no function starts.
         assert.equal(started.length, startedWhenOver);
         if (startedWhenCancelled >= 0) assert.equal(started.length, startedWhenCancelled);
+        if (startedWhenFailed >= 0) assert.equal(started.length, startedWhenFailed);
         if (end.ok) {
           assert.equal(started.length, functions);
           assert.deepEqual(

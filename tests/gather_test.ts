@@ -563,3 +563,45 @@ Deno.test("gather() keeps start order when parameterless functions and others ar
   await gather([() => order.push("a"), (_signal) => order.push("b"), () => order.push("c")]);
   assert.deepEqual(order, ["a", "b", "c"]);
 });
+
+Deno.test("gather() with a limit starts no waiting function once a running one has failed it", async () => {
+  const gate = deferred();
+  const started: string[] = [];
+  const all = gather([
+    async () => {
+      started.push("a");
+      await gate.promise;
+      throw new RangeError("a failed");
+    },
+    async (signal: AbortSignal) => {
+      started.push("b");
+      await new Promise((resolve) => signal.addEventListener("abort", resolve));
+    },
+    () => {
+      started.push("c");
+    },
+  ], { limit: 2 });
+  await flush();
+  assert.deepEqual(started, ["a", "b"]);
+  gate.resolve();
+  await assert.rejects(all, RangeError);
+  await flush();
+  // "c" was waiting for a slot: the failure that freed one stopped the gather first.
+  assert.deepEqual(started, ["a", "b"]);
+});
+
+Deno.test("gather() with a limit starts no waiting function after one fails at its start", async () => {
+  const started: string[] = [];
+  const all = gather([
+    () => {
+      started.push("a");
+      throw new RangeError("a failed");
+    },
+    () => {
+      started.push("b");
+    },
+  ], { limit: 1 });
+  await assert.rejects(all, RangeError);
+  await flush();
+  assert.deepEqual(started, ["a"]);
+});
