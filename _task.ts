@@ -641,6 +641,8 @@ export class Task<T> implements PromiseLike<T> {
     attachments.reason = reason;
     if (this.#state === "new") {
       this.#settle("cancelled", reason);
+      // Someone may have read the signal already and linked work to it.
+      this.#controller?.abort(reason);
       return true;
     }
     const onCancel = attachments.onCancel;

@@ -758,6 +758,29 @@ Deno.test("Task.signal read after a cancellation before the start is already abo
   await assert.rejects(task, (e) => e === signal.reason);
 });
 
+Deno.test("Task.signal read before a cancellation before the start aborts, and so do tasks linked to it", async () => {
+  const parent = createTask(() => 1);
+  const signal = parent.signal;
+  let childRan = false;
+  const child = createTask(() => {
+    childRan = true;
+  }, { signal });
+  const parentParent = new AbortController();
+  const linked = createTask(() => 2, { signal: parentParent.signal });
+  const linkedSignal = linked.signal;
+  assert.equal(parent.cancel("early"), true);
+  parentParent.abort();
+  assert.equal(signal.aborted, true);
+  assert.ok(signal.reason instanceof CancelledError);
+  assert.equal(signal.reason.message, "early");
+  assert.equal(linkedSignal.aborted, true);
+  assert.ok(linkedSignal.reason instanceof CancelledError);
+  await assert.rejects(parent, (e) => e === signal.reason);
+  await assert.rejects(linked, (e) => e === linkedSignal.reason);
+  await assert.rejects(child, CancelledError);
+  assert.equal(childRan, false);
+});
+
 // --- options.signal ---------------------------------------------------------------------------------
 
 Deno.test("createTask() with options.signal is cancelled with the parent's CancelledError", async () => {
