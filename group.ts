@@ -193,6 +193,9 @@ class Group implements TaskGroup {
   #phase: Phase = "open";
   #slots: Slots<Task<unknown>>;
   #errors: unknown[] = [];
+  // The errors recorded, to record each once: a task that awaited a failed sibling and let
+  // its error through (in asyncio it would have been cancelled there) adds nothing.
+  #recorded: Set<unknown> | undefined = undefined;
   // The name of the task that raised each of #errors, for the ExceptionGroup's display.
   #raisedBy: string[] = [];
   #controller: AbortController | undefined = undefined;
@@ -309,15 +312,14 @@ class Group implements TaskGroup {
   }
 
   #causedByShutdown(error: unknown): boolean {
-    return isCancellation(error) || error === this.#reason || this.#errors.includes(error) ||
+    return isCancellation(error) || error === this.#reason || this.#recorded?.has(error) === true ||
       (this.#parentAborted && error === this.#parentReason);
   }
 
   #onDone(task: Task<unknown>): void {
     const slots = this.#slots;
-    if (slots.remove(task) && tasks.state(task) === "failed") {
+    if (slots.remove(task) && tasks.state(task) === "failed" && this.#record(task)) {
       const error = tasks.outcome(task);
-      this.#errors.push(error);
       this.#raisedBy.push(task.name);
       this.#shutDown(
         new CancelledError(
@@ -333,6 +335,15 @@ class Group implements TaskGroup {
       if (next !== undefined) tasks.start(next);
     }
     this.#settleIfDone();
+  }
+
+  // Records a failed task's error unless it was recorded already; says whether it was new.
+  #record(task: Task<unknown>): boolean {
+    const error = tasks.outcome(task);
+    const recorded = this.#recorded ??= new Set();
+    if (recorded.size === recorded.add(error).size) return false;
+    this.#errors.push(error);
+    return true;
   }
 
   #shutDown(reason: DOMException): void {
@@ -360,6 +371,7 @@ class Group implements TaskGroup {
     }
     const errors = this.#errors;
     this.#errors = [];
+    this.#recorded = undefined;
     const raisedBy: (string | null)[] = this.#raisedBy;
     this.#raisedBy = [];
     if (this.#body === "failed") {
@@ -407,6 +419,9 @@ class Group implements TaskGroup {
  *   with the signal's reason, also after `tg.cancel()`. Already aborted: rejects at once and
  *   the body is never called.
  * - **`tg.cancel()`**: the group shuts down and ends without error.
+ * - **An error is recorded once**: a body or a task that awaited a failed task and lets that
+ *   very error through (`return Promise.all(tasks)`, `await failed`) adds nothing — in asyncio
+ *   it would have been cancelled there.
  * - **Errors win over cancellation**: with any error recorded the group rejects with
  *   `new ExceptionGroup("unhandled errors in a TaskGroup", errors)` — always a group, even for
  *   one error; a nested group's `ExceptionGroup` stays one element. Otherwise it resolves with

@@ -358,6 +358,28 @@ Deno.test("taskGroup() records the body's error after the tasks' errors", async 
   assertGroup(error, [taskError, cleanupError]);
 });
 
+Deno.test("taskGroup() records once an error that sibling tasks let through", async () => {
+  const error = new RangeError("E");
+  const other = new TypeError("other");
+  const result = await rejection(taskGroup(async (tg) => {
+    const failed = tg.createTask(async () => {
+      await flush(2);
+      throw error;
+    });
+    tg.createTask(async () => {
+      await failed;
+    });
+    tg.createTask(() => Promise.all([failed]));
+    // A different error from a task that ignores the shutdown still counts.
+    tg.createTask(async () => {
+      await failed.catch(() => {});
+      throw other;
+    });
+    return await failed;
+  }));
+  assertGroup(result, [error, other]);
+});
+
 Deno.test("taskGroup() passes on a cancellation from elsewhere in the body after cancelling its tasks", async () => {
   const aborted = { count: 0 };
   const foreign = new CancelledError("someone else");
