@@ -331,7 +331,7 @@ export class ExceptionGroup extends AggregateError {
       if (frame.next < frame.errors.length) {
         const error = frame.errors[frame.next++];
         if (matches(error)) frame.matching.push(error);
-        else if (error instanceof ExceptionGroup) stack.push(open(error));
+        else if (ExceptionGroup.#isGroup(error)) stack.push(open(error));
         else frame.rest.push(error);
         continue;
       }
@@ -348,6 +348,12 @@ export class ExceptionGroup extends AggregateError {
   }
 
   // The two sides of this group once its errors are sorted: itself where nothing changed.
+  // A group made by this class; a brand check, so a revoked proxy among the errors (on which
+  // `instanceof` throws) or an object that only inherits from the prototype is a plain error.
+  static #isGroup(value: unknown): value is ExceptionGroup {
+    return typeof value === "object" && value !== null && #result in value;
+  }
+
   #result(
     matching: unknown[],
     rest: unknown[],

@@ -275,6 +275,32 @@ Deno.test("ExceptionGroup.subgroup() keeps a nested group that matches entirely 
   assert.equal(sub.errors[0], inner);
 });
 
+Deno.test("ExceptionGroup.split() and subgroup() treat a revoked proxy or a fake group as a plain error", async () => {
+  const proxy = revokedProxy();
+  const fake = Object.create(ExceptionGroup.prototype);
+  const inner = new ExceptionGroup("inner", [proxy, new RangeError("r")]);
+  const eg = new ExceptionGroup("outer", [proxy, fake, inner]);
+  const [timeouts, rest] = eg.split(TimeoutError);
+  assert.equal(timeouts, undefined);
+  assert.equal(rest, eg);
+  const ranges = eg.subgroup(RangeError)!;
+  assert.equal((ranges.errors[0] as ExceptionGroup).errors.length, 1);
+  const [none, all] = eg.split(() => false);
+  assert.equal(none, undefined);
+  assert.equal(all, eg);
+  const [matched, left] = eg.split((e) => e === proxy);
+  assert.deepEqual(matched?.errors.length, 2);
+  assert.equal(left?.errors[0], fake);
+  // As recorded by a task group.
+  const recorded = await taskGroup((tg) => {
+    tg.createTask(() => {
+      throw proxy;
+    });
+  }).then(() => assert.fail("the group must fail"), (e: ExceptionGroup) => e);
+  assert.equal(recorded.subgroup(TypeError), undefined);
+  assert.equal(recorded.split(() => false)[1], recorded);
+});
+
 Deno.test("ExceptionGroup.subgroup() returns undefined when nothing matches", () => {
   const { top } = tree();
   assert.equal(top.subgroup(SyntaxError), undefined);
