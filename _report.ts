@@ -73,14 +73,15 @@ function atProgramEnd(): void {
   for (const record of left) tell(record);
 }
 
-// Feature-detected: Node, Bun and Deno have a global `process` with an `exit` event; browsers
-// and Deno also fire `unload` (and browsers `pagehide`) on the global object.
+// Feature-detected, every hook there is: Node, Bun and Deno have a global `process` with an
+// `exit` event; browsers and Deno fire `unload` (and browsers `pagehide`) on the global object.
+// Deno needs both: `Deno.exit()` fires `unload` but not the `exit` of `process`. Whichever comes
+// first reports; the next finds nothing left.
 function hookProgramEnd(): void {
   hooked = true;
   const process = (globalThis as { process?: { on?: unknown } }).process;
-  if (typeof process?.on === "function") {
-    process.on("exit", atProgramEnd);
-  } else if (typeof globalThis.addEventListener === "function") {
+  if (typeof process?.on === "function") process.on("exit", atProgramEnd);
+  if (typeof globalThis.addEventListener === "function") {
     globalThis.addEventListener("pagehide", atProgramEnd);
     globalThis.addEventListener("unload", atProgramEnd);
   }

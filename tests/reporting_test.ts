@@ -115,6 +115,12 @@ const programEnds: [string, string][] = [
     "a rejection after an await",
     `createTask(async () => { await null; throw new Error("lost at exit"); }, { name: "fire-and-forget" });`,
   ],
+  [
+    "an explicit exit (Deno.exit, process.exit)",
+    `globalThis.kept = createTask(async () => { await null; throw new Error("lost at exit"); }, { name: "fire-and-forget" });
+await new Promise((resolve) => setTimeout(resolve, 20));
+if (globalThis.Deno) Deno.exit(0); else process.exit(0);`,
+  ],
 ];
 
 for (const [how, body] of programEnds) {
