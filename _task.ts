@@ -109,9 +109,15 @@ class Attachments {
   link: Link | undefined = undefined;
   // A future's owner's handler for the first cancel().
   onCancel: OnCancel | undefined = undefined;
-  // Done callbacks; typed without T so that Task<T> stays covariant.
+  // Done callbacks not handed to a microtask yet, also once the task is done while its
+  // settling is still to be told (see StartQueue.defer); typed without T so that Task<T> stays
+  // covariant.
   // deno-lint-ignore no-explicit-any
   callbacks: ((task: any) => void)[] | undefined = undefined;
+  // The callbacks handed to a microtask that has not run yet: callbacks added meanwhile join
+  // them, so that all run, in registration order, before any error of theirs is reported.
+  // deno-lint-ignore no-explicit-any
+  queued: ((task: any) => void)[] | undefined = undefined;
   // The promise handed out by then(), catch() and finally().
   // deno-lint-ignore no-explicit-any
   deferred: Deferred<any> | undefined = undefined;
@@ -144,9 +150,18 @@ function runCallbacks(task: Task<any>, callbacks: ((task: any) => void)[]): void
 // its enclosing function allocate a context at every call, whichever path the call takes, and
 // the constructor and the settling of a task run for every task.
 
-// deno-lint-ignore no-explicit-any
-function queueCallbacks(task: Task<any>, callbacks: ((task: any) => void)[]): void {
-  queueMicrotask(() => runCallbacks(task, callbacks));
+function queueCallbacks(
+  // deno-lint-ignore no-explicit-any
+  task: Task<any>,
+  attachments: Attachments,
+  // deno-lint-ignore no-explicit-any
+  callbacks: ((task: any) => void)[],
+): void {
+  attachments.queued = callbacks;
+  queueMicrotask(() => {
+    if (attachments.queued === callbacks) attachments.queued = undefined;
+    runCallbacks(task, callbacks);
+  });
 }
 
 // Cancels `task` when `signal` aborts.
@@ -462,8 +477,8 @@ export class Task<T> implements PromiseLike<T> {
    *
    * Callbacks run asynchronously (never inside the call that settled or cancelled the task),
    * once each, in registration order, also when added after the task is done. A callback that
-   * throws is reported (`reportError` where it exists, otherwise `console.error`) and the
-   * others still run. Adding a callback counts as retrieving the task's failure.
+   * throws is reported (`reportError` where it exists, otherwise `console.error`) once the
+   * callbacks due with it have run: the others still run. Adding a callback counts as retrieving the task's failure.
    *
    * @param callback Called with the task.
    * @throws {TypeError} If `callback` is not a function.
@@ -485,8 +500,12 @@ export class Task<T> implements PromiseLike<T> {
   addDoneCallback(callback: (task: Task<T>) => void): void {
     checkFunction("add done callback", "callback", callback);
     this.#markRetrieved();
-    if (this.done()) queueCallbacks(this, [callback]);
-    else ((this.#attachments ??= new Attachments()).callbacks ??= []).push(callback);
+    const attachments = this.#attachments ??= new Attachments();
+    // Pending, or done and still to be told: it runs with the callbacks registered before it.
+    if (!this.done() || attachments.callbacks !== undefined) {
+      (attachments.callbacks ??= []).push(callback);
+    } else if (attachments.queued !== undefined) attachments.queued.push(callback);
+    else queueCallbacks(this, attachments, [callback]);
   }
 
   /**
@@ -696,7 +715,7 @@ export class Task<T> implements PromiseLike<T> {
     const callbacks = attachments?.callbacks;
     if (callbacks !== undefined) {
       attachments!.callbacks = undefined;
-      if (callbacks.length > 0) queueCallbacks(this, callbacks);
+      if (callbacks.length > 0) queueCallbacks(this, attachments!, callbacks);
     }
   }
 

@@ -605,6 +605,34 @@ Deno.test("Task.addDoneCallback() reports a throwing callback added after done",
   assert.deepEqual(reports.errors, [error]);
 });
 
+Deno.test("Task.addDoneCallback() runs every callback added after done before reporting any error", async () => {
+  using reports = captureReports();
+  const task = createTask(() => 1);
+  await task;
+  const error = new Error("late callback broke");
+  let reportedBeforeSecond = -1;
+  task.addDoneCallback(() => {
+    throw error;
+  });
+  task.addDoneCallback(() => reportedBeforeSecond = reports.errors.length);
+  await flush();
+  assert.equal(reportedBeforeSecond, 0);
+  assert.deepEqual(reports.errors, [error]);
+});
+
+Deno.test("Task.addDoneCallback() keeps registration order for a task that settled at its start", async () => {
+  const order: string[] = [];
+  const a = createTask(() => 1);
+  a.addDoneCallback(() => order.push("first"));
+  // Runs right after `a` started and settled, before `a`'s settling is told.
+  createTask(() => {
+    assert.equal(a.done(), true);
+    a.addDoneCallback(() => order.push("second"));
+  });
+  await flush();
+  assert.deepEqual(order, ["first", "second"]);
+});
+
 Deno.test("Task.addDoneCallback() throws TypeError for a callback that is not a function", async () => {
   const task = createTask(() => 1);
   assert.throws(() => task.addDoneCallback(42 as never), {
