@@ -4,6 +4,11 @@
 // here a link is added and removed in O(1) (a `Parties` list) and the signal's listener goes
 // when the last link does. When the signal aborts, every link made before is told exactly once,
 // whatever another link does meanwhile (settle work that removes other links, throw).
+//
+// A chain of linked tasks cancels link by link inside the first signal's abort dispatch; the
+// links of a signal nested too deep in such a chain are told at the chain's outermost level
+// instead (see `Nesting`), so that no chain overflows the call stack.
+import { Nesting } from "./_nesting.ts";
 import { Parties, type Party } from "./_parties.ts";
 
 /** A registration made by {@linkcode onAbort}; pass it to {@linkcode offAbort}. */
@@ -15,7 +20,7 @@ class SignalLinks extends Parties<unknown> {
   readonly listener = (): void => {
     registry.delete(this.signal);
     this.signal.removeEventListener("abort", this.listener);
-    this.tell(this.signal.reason);
+    aborts.run(this);
   };
 
   constructor(signal: AbortSignal) {
@@ -27,6 +32,7 @@ class SignalLinks extends Parties<unknown> {
 }
 
 const registry = new WeakMap<AbortSignal, SignalLinks>();
+const aborts = new Nesting<SignalLinks>((links) => links.tell(links.signal.reason));
 
 /**
  * Calls `fn(signal.reason)` once when `signal` aborts. The signal must not be aborted yet.

@@ -7,6 +7,7 @@ import { checkFunction, checkMessage, checkSignal } from "./_check.ts";
 import { isCancelledError, nameOf, toCancelled } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
+import { Nesting } from "./_nesting.ts";
 import { Parties, type Party } from "./_parties.ts";
 import { report, retrieved, unretrievedFailure } from "./_report.ts";
 import { StartQueue } from "./_start_queue.ts";
@@ -210,8 +211,11 @@ function linkToParent(signal: AbortSignal, task: Task<unknown>): Link {
 export class Task<T> implements PromiseLike<T> {
   static #starts = new StartQueue<Task<unknown> | Job>(
     (item) => item instanceof Task ? Task.#run(item) : item.run(),
-    (task) => (task as Task<unknown>).#tell(),
+    (task) => Task.#telling.run(task as Task<unknown>),
   );
+  // Telling runs observers, which may settle more tasks (a chain of gathers or shields): bounded,
+  // so that no chain overflows the call stack.
+  static #telling = new Nesting<Task<unknown>>((task) => task.#tell());
 
   static {
     fulfilTask = function (value) {
@@ -691,7 +695,7 @@ export class Task<T> implements PromiseLike<T> {
     }
     if (state === "failed" && !this.#retrieved) unretrievedFailure(this, this.name, result);
     if (Task.#starts.running) Task.#starts.defer(this);
-    else this.#tell();
+    else Task.#telling.run(this);
   }
 
   // Tells the owner, the observers and (in a microtask) the done callbacks that the task is

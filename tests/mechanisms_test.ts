@@ -2,6 +2,7 @@
 // The private mechanisms, each through its own interface and its invariant check.
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { Nesting } from "../_nesting.ts";
 import { Parties, type Party } from "../_parties.ts";
 import { Slots } from "../_slots.ts";
 import { StartQueue } from "../_start_queue.ts";
@@ -205,4 +206,39 @@ Deno.test("Timer fires equal deadlines in the order they were set, keeping the h
   assert.deepEqual(fired, expected);
   checkDeadlines();
   assert.equal(time.timers(), 0);
+});
+
+Deno.test("Nesting runs work at once up to its limit, deeper work before the outermost call returns", () => {
+  const log: number[] = [];
+  const nesting: Nesting<number> = new Nesting((n: number) => {
+    log.push(n);
+    if (n < 100_000) nesting.run(n + 1);
+    // What a level does after setting off the next one: at once within the limit.
+    if (n === 1) log.push(-1);
+  });
+  nesting.run(1);
+  assert.equal(log.length, 100_001);
+  // Depth first while shallow: level 2 ran inside level 1, before level 1 went on.
+  assert.deepEqual(log.slice(0, 3), [1, 2, 3]);
+  assert.equal(log.indexOf(-1) > log.indexOf(32), true);
+  assert.deepEqual(log.filter((n) => n > 0), Array.from({ length: 100_000 }, (_, i) => i + 1));
+});
+
+Deno.test("Nesting reports work that throws when run late, and still runs the rest", () => {
+  const seen: number[] = [];
+  const reported: unknown[] = [];
+  const original = globalThis.reportError;
+  globalThis.reportError = (error: unknown) => reported.push(error);
+  try {
+    const nesting: Nesting<number> = new Nesting((n: number) => {
+      seen.push(n);
+      if (n < 100) nesting.run(n + 1);
+      if (n === 50) throw new Error("fifty");
+    });
+    nesting.run(1);
+  } finally {
+    globalThis.reportError = original;
+  }
+  assert.equal(seen.length, 100);
+  assert.deepEqual(reported.map((e) => (e as Error).message), ["fifty"]);
 });

@@ -776,3 +776,62 @@ Deno.test("Task.cancel() words its TypeError for a symbol message in the house s
   );
   await task.catch(() => {});
 });
+
+// Chains that set off more of the same work synchronously, far deeper than the call stack
+// would allow by plain recursion (a few hundred levels overflowed it).
+const DEEP = 5_000;
+
+Deno.test("gather() and shield() chains 5 000 deep all settle when their root does", async () => {
+  for (const link of [(t: Task<unknown>) => gather([t]), (t: Task<unknown>) => shield(t)]) {
+    const root = deferred<string>();
+    const first = createTask(() => root.promise);
+    const chain: Task<unknown>[] = [first];
+    for (let i = 0; i < DEEP; i++) chain.push(link(chain[chain.length - 1]!));
+    await flush();
+    root.resolve("v");
+    await flush();
+    assert.equal(chain.findIndex((t) => !t.done()), -1);
+    let value: unknown = chain[chain.length - 1]!.result();
+    while (Array.isArray(value)) value = value[0];
+    assert.equal(value, "v");
+  }
+});
+
+Deno.test("createTask() chains 5 000 deep, each linked to the previous task's signal, cancel within the call", async () => {
+  const root = createTask((signal) =>
+    new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)))
+  );
+  const chain: Task<unknown>[] = [root];
+  for (let i = 0; i < DEEP; i++) {
+    chain.push(
+      createTask(
+        (signal) =>
+          new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+        { signal: chain[chain.length - 1]!.signal },
+      ),
+    );
+  }
+  await flush();
+  assert.equal(root.cancel(), true);
+  // Every signal of the chain aborted before cancel() returned.
+  assert.equal(chain.findIndex((t) => !t.signal.aborted), -1);
+  await flush();
+  assert.equal(chain.findIndex((t) => !t.cancelled()), -1);
+});
+
+Deno.test("taskGroup() nested 5 000 deep through tg.signal shuts down within the abort", async () => {
+  const parent = new AbortController();
+  const signals: AbortSignal[] = [];
+  const nest = (signal: AbortSignal, depth: number): Promise<unknown> =>
+    taskGroup((tg) => {
+      signals.push(tg.signal);
+      if (depth > 0) tg.createTask(() => nest(tg.signal, depth - 1));
+      else tg.createTask(() => sleep(60_000, { signal: tg.signal }));
+    }, { signal });
+  const outer = nest(parent.signal, DEEP);
+  await flush(DEEP * 3);
+  assert.equal(signals.length, DEEP + 1);
+  parent.abort();
+  assert.equal(signals.findIndex((s) => !s.aborted), -1);
+  await assert.rejects(outer, (e) => e === parent.signal.reason);
+});
