@@ -89,17 +89,21 @@ export function checkMessage(action: string, message: unknown): string | undefin
   return String(message);
 }
 
+/** A thenable's `then`. */
+export type Then = PromiseLike<unknown>["then"];
+
 /**
- * Whether a value can be awaited as a promise, read from a value already known to be an object
- * or a function: a `then` getter that throws and a revoked proxy count as not thenable here
- * (the functions that accept awaitables report them as bad input).
+ * Reads a value's `then` once: the function, or `undefined` when the value is no object or
+ * function, has no `then` function, or reading it throws (a getter that throws, a revoked
+ * proxy).
  */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+function thenOf(value: unknown): Then | undefined {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return;
   try {
-    return typeof (value as PromiseLike<unknown>).then === "function";
+    const then = (value as PromiseLike<unknown>).then;
+    return typeof then === "function" ? then : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -114,36 +118,40 @@ function memberRule(kind: MemberKind, member: unknown): string {
     : "a task or a promise";
 }
 
-/** Throws `TypeError` unless `value` is an awaitable of the given kind. */
+/**
+ * Throws `TypeError` unless `value` is an awaitable of the given kind. Returns the `then` it read
+ * (once) from a thenable, or `undefined` for a function taken as a task function. A `then`
+ * getter that throws and a revoked proxy count as bad input.
+ */
 export function checkAwaitable(
   action: string,
   param: string,
   kind: MemberKind,
   value: unknown,
-): void {
-  if (kind === "awaitables" && typeof value === "function") return;
-  if (!isThenable(value)) {
+): Then | undefined {
+  if (kind === "awaitables" && typeof value === "function") return undefined;
+  const then = thenOf(value);
+  if (then === undefined) {
     throw new TypeError(
       `Cannot ${action} as '${param}' must be ${memberRule(kind, value)}: current value is ${
         show(value)
       }`,
     );
   }
+  return then;
 }
 
 /**
- * Reads the members of `aws` once into an array, checking each before anything starts. Throws
- * `TypeError` for a value that is not iterable or a member of the wrong kind.
+ * Reads the members of `aws` once into an array. Throws `TypeError` for a value that is not
+ * iterable; the members themselves are checked by the caller.
  */
-export function members(action: string, aws: unknown, kind: MemberKind): unknown[] {
+export function members(action: string, aws: unknown): unknown[] {
   if (!isIterable(aws)) {
     throw new TypeError(
       `Cannot ${action} as 'aws' must be an iterable: current value is ${show(aws)}`,
     );
   }
-  const list = Array.isArray(aws) ? aws.slice() : Array.from(aws as Iterable<unknown>);
-  for (let i = 0; i < list.length; i++) checkAwaitable(action, `aws[${i}]`, kind, list[i]);
-  return list;
+  return Array.isArray(aws) ? aws.slice() : Array.from(aws as Iterable<unknown>);
 }
 
 function isIterable(value: unknown): boolean {

@@ -1,12 +1,13 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // The engine of asCompleted(): the members in completion order, read by one async cursor and
-// any number of plain ones. Each member is watched once (task members through one shared
-// observer, O(1) to remove; promise members followed once, whatever they call back), so the
-// total cost is linear in the number of members.
+// any number of plain ones. Each member is watched once, through one observation O(1) to
+// remove: a task member by one shared observer, a promise member through its future
+// (`_thenables.ts`), so the total cost is linear in the number of members and a loop left
+// early leaves nothing on a member that stays pending.
 import { TimeoutError } from "./errors.ts";
 import { type Observation, type Observer, Task, tasks } from "./_task.ts";
 import type { TaskFn } from "./task.ts";
-import { follow } from "./_follow.ts";
+import { type Follow, followedFuture, futureOf } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { tracking, trackTask } from "./_tracking.ts";
@@ -50,28 +51,40 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
   #timer: Timer | undefined;
   #link: Link | undefined;
   #observer: Observer = (task) => this.#complete(task);
-  // What this call watches on each task member, by the member's index.
+  // This call's observation of each member given as a task or a promise, by the member's
+  // index, and the future watched for each promise member.
   #observations: (Observation | undefined)[] = [];
+  #futures: (Task<unknown> | undefined)[] = [];
 
-  constructor(list: readonly unknown[], timeout: number, signal: AbortSignal | undefined) {
+  constructor(
+    list: readonly unknown[],
+    follows: readonly (Follow | undefined)[] | undefined,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ) {
     // Duplicates collapse, the first occurrence standing for all: one pass that both finds
     // them and makes the members, as the Set's size says whether an add was new.
     const seen = list.length > 1 ? new Set<unknown>() : undefined;
     const members = this.#members;
     if (signal?.aborted) {
       this.#error = { reason: signal.reason };
-      for (const input of list) {
+      for (let k = 0; k < list.length; k++) {
+        const input = list[k];
         if (seen !== undefined && seen.size === seen.add(input).size) continue;
         members.push(input);
-        // Not followed, but no promise member's failure may go unhandled.
-        if (!(input instanceof Task) && typeof input !== "function") follow(input, noop, noop);
+        // Not watched, but no promise member's failure may go unhandled.
+        const follow = follows?.[k];
+        if (follow !== undefined) futureOf(input as object, follow);
       }
       return;
     }
     // The places of the members given as tasks or promises: watched once all members are
     // known, as one that is done already calls back at once.
     let given: number[] | undefined;
-    for (const input of list) {
+    // How each promise member is followed (see `futureOf`), by the member's index.
+    let ways: Follow[] | undefined;
+    for (let k = 0; k < list.length; k++) {
+      const input = list[k];
       if (seen !== undefined && seen.size === seen.add(input).size) continue;
       if (typeof input === "function" && !(input instanceof Task)) {
         // Owned, so that no observation is made or removed per task; still reported if its
@@ -83,6 +96,8 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
         tasks.start(task);
       } else {
         (given ??= []).push(members.length);
+        const follow = follows?.[k];
+        if (follow !== undefined) (ways ??= [])[members.length] = follow;
         members.push(input);
       }
     }
@@ -95,8 +110,11 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
           if (this.#listening) this.#observations[i] = tasks.observe(member, this.#observer);
           continue;
         }
-        const complete = () => this.#complete(member);
-        follow(member, complete, complete);
+        // Followed even when no longer listening, so that its failure never goes unhandled.
+        const future = this.#futures[i] = futureOf(member as object, ways![i]);
+        if (this.#listening) {
+          this.#observations[i] = tasks.observe(future, () => this.#complete(member));
+        }
       }
     }
     if (!this.#listening) return;
@@ -179,12 +197,17 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     return this.#promises[index] = promise;
   }
 
+  // Settles a promise of the plain form like `member`, which is done: a promise member through
+  // its future, so that its `then` is not read again.
   #settle(member: unknown, resolvers: Resolvers): void {
-    if (!(member instanceof Task)) return resolvers.resolve(member);
-    // The promise carries the failure to the caller now.
-    tasks.retrieve(member);
-    if (tasks.state(member) === "fulfilled") resolvers.resolve(tasks.outcome(member));
-    else resolvers.reject(tasks.outcome(member));
+    let task: Task<unknown>;
+    if (member instanceof Task) {
+      task = member;
+      // The promise carries the failure to the caller now.
+      tasks.retrieve(member);
+    } else task = followedFuture(member as object)!;
+    if (tasks.state(task) === "fulfilled") resolvers.resolve(tasks.outcome(task));
+    else resolvers.reject(tasks.outcome(task));
   }
 
   #complete(member: unknown): void {
@@ -243,12 +266,14 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     this.#timer?.clear();
     if (this.#link !== undefined) offAbort(this.#link);
     const observations = this.#observations;
+    const futures = this.#futures;
     this.#observations = [];
+    this.#futures = [];
     if (this.#completed.length === this.#members.length) return;
     for (let i = 0; i < observations.length; i++) {
       const observation = observations[i];
       if (observation !== undefined) {
-        tasks.unobserve(this.#members[i] as Task<unknown>, observation);
+        tasks.unobserve(futures[i] ?? this.#members[i] as Task<unknown>, observation);
       }
     }
   }

@@ -30,6 +30,20 @@ export function follow(
     return reject(error);
   }
   if (typeof then !== "function") return fulfil(value);
+  followThen(value, then as PromiseLike<unknown>["then"], fulfil, reject, self);
+}
+
+/**
+ * {@linkcode follow} for a thenable whose `then` was read already: calls it on `value`, as
+ * `follow()` does, without reading it again.
+ */
+export function followThen(
+  value: object,
+  then: PromiseLike<unknown>["then"],
+  fulfil: (value: unknown) => void,
+  reject: (error: unknown) => void,
+  self?: unknown,
+): void {
   if (then === nativeThen && isPromise(value)) {
     // A native promise calls back once, with a value that is no thenable: no guard needed.
     try {
@@ -39,7 +53,7 @@ export function follow(
       // A promise subclass whose species constructor throws: follow it as any thenable.
     }
   }
-  followThenable(value, then as PromiseLike<unknown>["then"], fulfil, reject, self);
+  followThenable(value, then, fulfil, reject, self);
 }
 
 // The rare path, apart: a function whose closures share a context has that context made at

@@ -2,7 +2,9 @@
 // The engine of gather(): one future that settles with its members' results in input order.
 //
 // - Task members are watched by one shared observer and read at the end.
-// - Promise (thenable) members are followed and write their result into place.
+// - Promise (thenable) members write their result into place. Each is followed with the `then`
+//   its check read, or watched through its future if a waiting call made one
+//   (`_thenables.ts`); a gather makes no future, which would double a promise member's cost.
 // - Function members are called by the gather itself, not wrapped in tasks: nobody else can see
 //   or cancel them, so a task each would only cost time and memory (a task, its start and its
 //   settling were most of a gather's cost). Each gets a signal of its own, aborted when the
@@ -14,7 +16,8 @@
 // - A function given twice is called once; its result fills both places.
 import { type Job, type Observer, Task, tasks } from "./_task.ts";
 import { toCancelled } from "./_cancellation.ts";
-import { follow } from "./_follow.ts";
+import { follow, followThen } from "./_follow.ts";
+import type { Follow } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { trackCall, trackGather, tracking, untrack } from "./_tracking.ts";
 
@@ -42,6 +45,8 @@ class Gathering implements Job {
 
   readonly future: Task<unknown[]>;
   #list: unknown[];
+  // How each promise member is followed, by place (see `_thenables.ts`).
+  #follows: (Follow | undefined)[] | undefined;
   #results: unknown[];
   #returnExceptions: boolean;
   #signal: AbortSignal | undefined;
@@ -79,11 +84,13 @@ class Gathering implements Job {
 
   constructor(
     list: unknown[],
+    follows: (Follow | undefined)[] | undefined,
     returnExceptions: boolean,
     signal: AbortSignal | undefined,
     limit: number,
   ) {
     this.#list = list;
+    this.#follows = follows;
     this.#results = new Array(list.length);
     this.#remaining = list.length;
     this.#returnExceptions = returnExceptions;
@@ -102,8 +109,9 @@ class Gathering implements Job {
       const member = list[i];
       if (typeof member === "function") calls++;
       else if (member instanceof Task) this.#watch(member);
-      else this.#followPromise(i, member);
+      else this.#followPromise(i, member as object, this.#follows![i]!);
     }
+    this.#follows = undefined;
     // A Map lookup per function would cost a third of the time of a plain gather: the Set's
     // one pass says whether any member repeats at all (a repeated task or promise is harmless).
     if (calls > 1 && new Set(list).size < n) calls = this.#findAliases();
@@ -208,10 +216,16 @@ class Gathering implements Job {
     tasks.observe(task, this.#observer);
   }
 
-  #followPromise(place: number, member: unknown): void {
-    follow(member, (value) => this.#promiseDone(place, value, true), (error) => {
-      this.#promiseDone(place, error, false);
-    });
+  #followPromise(place: number, member: object, how: Follow): void {
+    if (typeof how === "function") {
+      followThen(member, how, (value) => this.#promiseDone(place, value, true), (error) => {
+        this.#promiseDone(place, error, false);
+      });
+    } else {
+      tasks.observe(how, (future) => {
+        this.#promiseDone(place, tasks.outcome(future), tasks.state(future) === "fulfilled");
+      });
+    }
   }
 
   #taskDone(task: Task<unknown>): void {
@@ -313,25 +327,29 @@ class Gathering implements Job {
 }
 
 /**
- * Starts gathering `list` (already checked: tasks, thenables and functions) and returns the
- * future of the results.
+ * Starts gathering `list` (already checked: tasks, thenables and functions; `follows` says how
+ * each thenable is followed) and returns the future of the results.
  */
 export function startGather(
   list: unknown[],
+  follows: (Follow | undefined)[] | undefined,
   returnExceptions: boolean,
   signal: AbortSignal | undefined,
   limit: number,
 ): Task<unknown[]> {
   if (signal?.aborted) {
-    for (const member of list) {
+    for (let i = 0; i < list.length; i++) {
+      const member = list[i];
+      const how = follows?.[i];
       if (member instanceof Task) tasks.retrieve(member);
-      else if (typeof member !== "function") follow(member, noop, noop);
+      // A future handles its thenable's failure already.
+      else if (typeof how === "function") followThen(member as object, how, noop, noop);
     }
     const future = tasks.future<unknown[]>(noop);
     tasks.endCancelled(future, toCancelled(signal.reason));
     return future;
   }
-  const gathering = new Gathering(list, returnExceptions, signal, limit);
+  const gathering = new Gathering(list, follows, returnExceptions, signal, limit);
   gathering.start();
   return gathering.future;
 }

@@ -1,25 +1,29 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // The engines of waitFor(): one for tasks, which can be cancelled and are waited for until
-// they finish, and one for promises, which cannot and are left behind on timeout or abort.
+// they finish, and one for promises, which cannot and are left behind on timeout or abort. A
+// promise is watched through its future (`_thenables.ts`), so a call that ends early leaves
+// nothing on it.
 import { CancelledError, TimeoutError } from "./errors.ts";
 import { Task, tasks } from "./_task.ts";
 import { toCancelled } from "./_cancellation.ts";
-import { follow } from "./_follow.ts";
+import { type Follow, futureOf } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { tracking, trackWaitFor } from "./_tracking.ts";
 
 /**
  * Rejects with `error` without waiting for `aw` (a function is never called), after making
- * sure that a promise's failure does not go unhandled.
+ * sure that a promise's failure does not go unhandled (`follow` says how it is followed).
  */
-export function notWaiting(aw: unknown, error: unknown): Promise<never> {
+export function notWaiting(
+  aw: unknown,
+  follow: Follow | undefined,
+  error: unknown,
+): Promise<never> {
   if (aw instanceof Task) tasks.retrieve(aw);
-  else if (typeof aw !== "function") follow(aw, noop, noop);
+  else if (follow !== undefined) futureOf(aw as object, follow);
   return Promise.reject(error);
 }
-
-function noop(): void {}
 
 /** Waits for a task: on timeout or abort it is cancelled, then waited for. */
 export function waitForTask<T>(
@@ -68,19 +72,32 @@ export function waitForTask<T>(
 // A promise cannot be cancelled: after a timeout or an abort, settling it changes nothing.
 export function waitForPromise<T>(
   promise: PromiseLike<T>,
+  follow: Follow,
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<T> {
+  const future = futureOf(promise, follow);
   return new Promise<T>((resolve, reject) => {
+    const settle = () => {
+      if (tasks.state(future) === "fulfilled") resolve(tasks.outcome(future) as T);
+      else reject(tasks.outcome(future));
+    };
+    if (future.done()) return settle();
     let link: Link | undefined;
     const end = () => {
       timer.clear();
       if (link !== undefined) offAbort(link);
       link = undefined;
+      tasks.unobserve(future, observation);
     };
     const timer = new Timer(() => {
       end();
       reject(timedOut(ms));
+    });
+    // Pending, so the observer is told later, never inside `observe()`.
+    const observation = tasks.observe(future, () => {
+      end();
+      settle();
     });
     if (signal !== undefined) {
       link = onAbort(signal, (reason) => {
@@ -90,13 +107,6 @@ export function waitForPromise<T>(
       });
     }
     if (ms !== Infinity) timer.schedule(performance.now() + ms);
-    follow(promise, (value) => {
-      end();
-      resolve(value as T);
-    }, (error) => {
-      end();
-      reject(error);
-    });
   });
 }
 

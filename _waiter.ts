@@ -1,24 +1,28 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
-// The engine of wait(): one call watches its members (one observer shared by its task members,
-// one timer, one link to the signal) until its condition holds, then leaves nothing behind.
+// The engine of wait(): one call watches its members (one observer shared by all of them, one
+// timer, one link to the signal) until its condition holds, then leaves nothing behind.
 //
-// When it resolves, `done` holds every member done at that moment: a task member is asked
-// (`done()`), so a task that settled in the same instant is never reported pending; a promise
-// member is done once its settlement has reached this call.
+// A promise member is watched through its future (`_thenables.ts`), like a task, so removing
+// this call's observer from it is O(1) and a member that stays pending keeps nothing of it.
+// When the call resolves, `done` holds every member done at that moment: each is asked
+// (`done()` of the task or the future), so a member that settled in the same instant is never
+// reported pending.
 import { type Observation, type Observer, Task, tasks } from "./_task.ts";
-import { isCancellation } from "./_cancellation.ts";
-import { follow } from "./_follow.ts";
+import { type Follow, futureOf } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import type { ReturnWhen } from "./wait.ts";
 
 /** One call of wait(). */
 export class Waiter<M> {
-  // Every member, and what this call watches on each pending task member; `undefined` once
-  // the call has settled.
-  #members: Map<M, Observation | undefined> | undefined;
-  // Promise members whose settlement reached this call.
-  #settled = new Set<M>();
+  // Every member, in input order; `undefined` once the call has settled.
+  #members: M[] | undefined;
+  // What is watched for each member (the task itself or a promise's future) and this call's
+  // observation of it, by the member's index.
+  #watched: Task<unknown>[] = [];
+  #observations: (Observation | undefined)[] = [];
+  // How each promise member is followed (see `futureOf`), by index, until `start()`.
+  #follows: (Follow | undefined)[] | undefined;
   #returnWhen: ReturnWhen;
   #resolve: (result: [Set<M>, Set<M>]) => void;
   #reject: (reason: unknown) => void;
@@ -29,13 +33,22 @@ export class Waiter<M> {
   #observer: Observer = (task) => this.#completed(tasks.state(task) === "failed");
 
   constructor(
-    members: Set<M>,
+    list: M[],
+    follows: (Follow | undefined)[] | undefined,
     returnWhen: ReturnWhen,
     resolve: (result: [Set<M>, Set<M>]) => void,
     reject: (reason: unknown) => void,
   ) {
-    this.#members = new Map();
-    for (const member of members) this.#members.set(member, undefined);
+    // Duplicates collapse, the first occurrence standing for all.
+    const members: M[] = this.#members = [];
+    const kept: (Follow | undefined)[] = this.#follows = [];
+    const seen = new Set<M>();
+    for (let i = 0; i < list.length; i++) {
+      const member = list[i];
+      if (seen.size === seen.add(member).size) continue;
+      members.push(member);
+      kept.push(follows?.[i]);
+    }
     this.#returnWhen = returnWhen;
     this.#resolve = resolve;
     this.#reject = reject;
@@ -43,30 +56,31 @@ export class Waiter<M> {
 
   start(timeout: number, signal: AbortSignal | undefined): void {
     const members = this.#members!;
+    const follows = this.#follows!;
+    this.#follows = undefined;
+    const watched = this.#watched;
     let failed = false;
-    for (const member of members.keys()) {
-      if (member instanceof Task) {
-        if (member.done()) {
-          this.#doneCount++;
-          failed ||= tasks.state(member) === "failed";
-        }
-        continue;
-      }
+    let pending: number[] | undefined;
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i];
       // Every promise member is followed, even when the call is satisfied at once, so that
-      // its failure never goes unhandled; its callbacks do nothing once the call settled.
-      follow(member, () => this.#promiseSettled(member, false), (error) => {
-        this.#promiseSettled(member, !isCancellation(error));
-      });
+      // its failure never goes unhandled.
+      const task = watched[i] = member instanceof Task
+        ? member
+        : futureOf(member as object, follows[i]!);
+      if (task.done()) {
+        this.#doneCount++;
+        failed ||= tasks.state(task) === "failed";
+      } else (pending ??= []).push(i);
     }
-    if (this.#members === undefined) return;
     if (this.#satisfied(failed)) return this.#finish();
-    for (const member of members.keys()) {
+    // A member that settled meanwhile (following a promise subclass runs its code) is told
+    // to the observer at once.
+    for (const i of pending!) {
+      const observation = tasks.observe(watched[i], this.#observer);
       if (this.#members === undefined) return;
-      if (member instanceof Task && !member.done()) {
-        members.set(member, tasks.observe(member, this.#observer));
-      }
+      this.#observations[i] = observation;
     }
-    if (this.#members === undefined) return;
     if (timeout !== Infinity) {
       this.#timer = new Timer(() => this.#finish());
       this.#timer.schedule(performance.now() + timeout);
@@ -84,14 +98,8 @@ export class Waiter<M> {
   #satisfied(failed: boolean): boolean {
     if (this.#returnWhen === "FIRST_EXCEPTION" && failed) return true;
     const done = this.#doneCount;
-    if (done === this.#members!.size) return true;
+    if (done === this.#members!.length) return true;
     return this.#returnWhen === "FIRST_COMPLETED" && done > 0;
-  }
-
-  #promiseSettled(member: M, failed: boolean): void {
-    if (this.#members === undefined) return;
-    this.#settled.add(member);
-    this.#completed(failed);
   }
 
   #completed(failed: boolean): void {
@@ -101,27 +109,31 @@ export class Waiter<M> {
   }
 
   #finish(): void {
+    const members = this.#members!;
+    const watched = this.#watched;
     const done = new Set<M>();
     const pending = new Set<M>();
-    for (const member of this.#members!.keys()) {
-      const isDone = member instanceof Task ? member.done() : this.#settled.has(member);
-      (isDone ? done : pending).add(member);
+    for (let i = 0; i < members.length; i++) {
+      (watched[i].done() ? done : pending).add(members[i]);
     }
     this.#release();
     this.#resolve([done, pending]);
   }
 
-  // Drops everything this call holds, so that a member that stays pending keeps only this
-  // small object alive.
+  // Drops everything this call holds, so that a member that stays pending keeps nothing of
+  // it.
   #release(): void {
-    const members = this.#members!;
     this.#members = undefined;
-    this.#settled = new Set();
     this.#timer?.clear();
     if (this.#link !== undefined) offAbort(this.#link);
     this.#link = undefined;
-    for (const [member, observation] of members) {
-      if (observation !== undefined) tasks.unobserve(member as Task<unknown>, observation);
+    const watched = this.#watched;
+    const observations = this.#observations;
+    this.#watched = [];
+    this.#observations = [];
+    for (let i = 0; i < observations.length; i++) {
+      const observation = observations[i];
+      if (observation !== undefined) tasks.unobserve(watched[i], observation);
     }
   }
 }

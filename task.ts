@@ -22,10 +22,10 @@
  *
  * @module
  */
-import { type Observation, Task, tasks } from "./_task.ts";
-import { checkAwaitable, checkSignal } from "./_check.ts";
+import { Task, tasks } from "./_task.ts";
+import { checkSignal } from "./_check.ts";
 import { toCancelled } from "./_cancellation.ts";
-import { follow } from "./_follow.ts";
+import { checkAwaitableOnce, futureOf } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { tracking, trackShield } from "./_tracking.ts";
 
@@ -157,38 +157,33 @@ export function createTask<T>(fn: TaskFn<T>, options?: TaskOptions): Task<T> {
 export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
   const signal = options?.signal;
   checkSignal("shield", signal);
-  checkAwaitable("shield", "aw", "awaitables", aw);
+  const follow = checkAwaitableOnce("shield", "aw", "awaitables", aw);
   if (signal?.aborted) {
     // The work is not followed, but its failure must not go unhandled.
     if (aw instanceof Task) tasks.retrieve(aw);
-    else if (typeof aw !== "function") follow(aw, noop, noop);
+    else if (follow !== undefined) futureOf(aw as object, follow);
     const outer = tasks.future<T>(noop);
     tasks.endCancelled(outer, toCancelled(signal.reason));
     return outer;
   }
   let link: Link | undefined;
-  let observation: Observation | undefined;
+  // `watched` and `observation` are set below, before anyone can cancel `outer`.
   const outer = tasks.future<T>((task, reason) => {
     if (link !== undefined) offAbort(link);
-    if (inner instanceof Task) tasks.unobserve(inner, observation);
+    tasks.unobserve(watched, observation);
     tasks.endCancelled(task, reason);
   });
   const inner = typeof aw === "function" && !(aw instanceof Task) ? createTask(aw) : aw;
-  if (inner instanceof Task) {
-    tasks.retrieve(inner);
-    observation = tasks.observe(inner, (done) => {
-      if (link !== undefined) offAbort(link);
-      tasks.adopt(outer, done);
-    });
-  } else {
-    follow(inner, (value) => {
-      if (link !== undefined) offAbort(link);
-      tasks.fulfil(outer, value as T);
-    }, (error) => {
-      if (link !== undefined) offAbort(link);
-      tasks.reject(outer, error);
-    });
-  }
+  // A promise is watched through its future: cancelling `outer` leaves nothing on it.
+  const watched = inner instanceof Task ? inner : futureOf(inner, follow!);
+  if (watched === inner) tasks.retrieve(watched);
+  const observation = tasks.observe(watched, (done) => {
+    if (link !== undefined) offAbort(link);
+    if (done === inner) tasks.adopt(outer, done);
+    // A rejection settles `outer` as any task's error does: cancelled for a `CancelledError`.
+    else if (tasks.state(done) === "fulfilled") tasks.fulfil(outer, tasks.outcome(done) as T);
+    else tasks.reject(outer, tasks.outcome(done));
+  });
   if (signal !== undefined && !outer.done()) {
     link = onAbort(signal, (reason) => tasks.requestCancel(outer, toCancelled(reason)));
   }

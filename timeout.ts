@@ -47,7 +47,8 @@
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 import { Task } from "./_task.ts";
 import type { Awaitable } from "./task.ts";
-import { checkAwaitable, checkFunction, checkSignal, checkTime } from "./_check.ts";
+import { checkFunction, checkSignal, checkTime } from "./_check.ts";
+import { checkAwaitableOnce } from "./_thenables.ts";
 import { isCancellation } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -578,12 +579,12 @@ export function waitFor<T>(
   options?: WaitForOptions,
 ): Promise<T> {
   const ms = checkTime("wait for awaitable", "timeout", timeout);
-  checkAwaitable("wait for awaitable", "aw", "awaitables", aw);
+  const follow = checkAwaitableOnce("wait for awaitable", "aw", "awaitables", aw);
   const signal = options?.signal;
   checkSignal("wait for awaitable", signal);
-  if (signal?.aborted) return notWaiting(aw, signal.reason);
+  if (signal?.aborted) return notWaiting(aw, follow, signal.reason);
   if (aw instanceof Task) return waitForTask(aw, ms, signal);
-  if (ms <= 0) return notWaiting(aw, timedOut(ms));
+  if (ms <= 0) return notWaiting(aw, follow, timedOut(ms));
   if (typeof aw === "function") return waitForTask(new Task(aw), ms, signal);
-  return waitForPromise(aw, ms, signal);
+  return waitForPromise(aw, follow!, ms, signal);
 }

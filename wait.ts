@@ -42,9 +42,9 @@
  *
  * @module
  */
-import { type Awaitable, Task } from "./task.ts";
-import { follow } from "./_follow.ts";
-import { checkLimit, checkSignal, checkTime, members, show } from "./_check.ts";
+import type { Awaitable, Task } from "./task.ts";
+import { checkLimit, checkSignal, checkTime, show } from "./_check.ts";
+import { checkMembers, futureOf } from "./_thenables.ts";
 import { startGather } from "./_gather.ts";
 import { Waiter } from "./_waiter.ts";
 import { Completions } from "./_completions.ts";
@@ -378,8 +378,8 @@ export function gather(
   const signal = options?.signal;
   checkSignal("gather", signal);
   const limit = checkLimit("gather", options?.limit);
-  const list = members("gather", aws, "awaitables");
-  return startGather(list, Boolean(options?.returnExceptions), signal, limit);
+  const { list, follows } = checkMembers("gather", aws, "awaitables");
+  return startGather(list, follows, Boolean(options?.returnExceptions), signal, limit);
 }
 
 /**
@@ -404,10 +404,10 @@ export function gather(
  * - **Abort**: when `options.signal` aborts, it rejects with the signal's reason; already
  *   aborted, it rejects at once.
  *
- * When it settles it leaves no callback on a pending task and no timer behind, so a loop of
- * `wait(pending, { returnWhen: FIRST_COMPLETED })` does not pile up callbacks. A promise cannot
- * be unsubscribed: each call's handler stays attached to a pending promise member until it
- * settles, then does nothing.
+ * When it settles it leaves no callback on a pending member and no timer behind, so a loop of
+ * `wait(pending, { returnWhen: FIRST_COMPLETED })` does not pile up callbacks. A promise member
+ * is followed once, however many calls wait for it: a pending promise holds one handler of
+ * this package, and its `then` is read once.
  *
  * @typeParam M The members' type.
  * @param aws The members: tasks and promises, not task functions.
@@ -454,7 +454,7 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
   aws: Iterable<M>,
   options?: WaitOptions,
 ): Promise<[done: Set<M>, pending: Set<M>]> {
-  const list = members("wait", aws, "tasks") as M[];
+  const { list, follows } = checkMembers("wait", aws, "tasks");
   if (list.length === 0) {
     throw new TypeError(`Cannot wait as 'aws' must not be empty: current value is ${show(aws)}`);
   }
@@ -474,11 +474,15 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
   checkSignal("wait", signal);
   if (signal?.aborted) {
     // Nothing is waited for, but no promise member's failure may go unhandled.
-    for (const member of list) if (!(member instanceof Task)) follow(member, noop, noop);
+    if (follows !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        if (follows[i] !== undefined) futureOf(list[i] as object, follows[i]!);
+      }
+    }
     return Promise.reject(signal.reason);
   }
   return new Promise((resolve, reject) => {
-    new Waiter(new Set(list), returnWhen, resolve, reject).start(timeout, signal);
+    new Waiter<M>(list as M[], follows, returnWhen, resolve, reject).start(timeout, signal);
   });
 }
 
@@ -558,14 +562,12 @@ export function asCompleted<A extends Awaitable<unknown>>(
   options?: AsCompletedOptions,
 ): AsCompletedIterable<AsCompletedMember<A>, AwaitableValue<A>> {
   const action = "iterate in completion order";
-  const list = members(action, aws, "awaitables");
+  const { list, follows } = checkMembers(action, aws, "awaitables");
   const timeout = checkTime(action, "timeout", options?.timeout);
   const signal = options?.signal;
   checkSignal(action, signal);
-  return new Completions(list, timeout, signal) as AsCompletedIterable<
+  return new Completions(list, follows, timeout, signal) as AsCompletedIterable<
     AsCompletedMember<A>,
     AwaitableValue<A>
   >;
 }
-
-function noop(): void {}

@@ -170,3 +170,53 @@ export function misbehaving(calls: readonly Call[], async: boolean): PromiseLike
     },
   };
 }
+
+/** A thenable that calls back with `value` and counts the reads of its `then` getter. */
+export interface CountedThen<T> {
+  readonly thenable: PromiseLike<T>;
+  /** How many times `then` was read. */
+  reads(): number;
+}
+
+/** Makes a {@linkcode CountedThen}. */
+export function countedThen<T>(value: T): CountedThen<T> {
+  let reads = 0;
+  const thenable = {
+    get then() {
+      reads++;
+      return (onFulfilled: (value: T) => void) => onFulfilled(value);
+    },
+  } as unknown as PromiseLike<T>;
+  return { thenable, reads: () => reads };
+}
+
+/**
+ * A thenable whose `then` getter gives a working `then` on the first read only: `await` (which
+ * reads it once) gets `value`, code that reads it twice sees a plain object.
+ */
+export function flakyThen<T>(value: T): PromiseLike<T> {
+  let reads = 0;
+  return {
+    get then() {
+      return ++reads === 1 ? (onFulfilled: (value: T) => void) => onFulfilled(value) : undefined;
+    },
+  } as unknown as PromiseLike<T>;
+}
+
+/** A thenable that never calls back and counts the calls of its `then`. */
+export interface PendingThenable {
+  readonly thenable: PromiseLike<never>;
+  /** How many times `then` was called. */
+  calls(): number;
+}
+
+/** Makes a {@linkcode PendingThenable}. */
+export function pendingThenable(): PendingThenable {
+  let calls = 0;
+  const thenable = {
+    then() {
+      calls++;
+    },
+  } as unknown as PromiseLike<never>;
+  return { thenable, calls: () => calls };
+}

@@ -1,9 +1,10 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { asCompleted, createTask, sleep, Task, TimeoutError } from "../mod.ts";
+import { asCompleted, createTask, sleep, Task, TimeoutError, wait } from "../mod.ts";
 import { countListeners, deferred, failing, fakeTime, flush, work } from "./_fixtures.ts";
-import { observersOn } from "./_observers.ts";
+import { countedPromise, observersOn, observersOnFollowed } from "./_observers.ts";
+import { countedThen, flakyThen, pendingThenable } from "./_hostile.ts";
 
 /** A task function that runs until it is cancelled. */
 function forever(signal: AbortSignal): Promise<never> {
@@ -420,4 +421,52 @@ Deno.test("asCompleted() handles many members", async () => {
   }
   assert.equal(count, n);
   assert.equal(sum, (n * (n - 1)) / 2);
+});
+
+Deno.test("asCompleted() reads a thenable's then once, in both forms", async () => {
+  const counted = countedThen(42);
+  const seen: unknown[] = [];
+  for await (const member of asCompleted([counted.thenable])) seen.push(member);
+  assert.deepEqual(seen, [counted.thenable]);
+  assert.equal(counted.reads(), 1);
+  const plain = countedThen(7);
+  const values: unknown[] = [];
+  for (const next of asCompleted([plain.thenable])) values.push(await next);
+  assert.deepEqual(values, [7]);
+  assert.equal(plain.reads(), 1);
+  const flaky: unknown[] = [];
+  for (const next of asCompleted([flakyThen("v")])) flaky.push(await next);
+  assert.deepEqual(flaky, ["v"]);
+});
+
+Deno.test("asCompleted() plain form settles like a promise member, also one followed before", async () => {
+  const error = new Error("boom");
+  const failed = Promise.reject(error);
+  const fulfilled = Promise.resolve("ok");
+  await wait([failed, fulfilled]);
+  const outcomes = await Promise.allSettled([...asCompleted([failed, fulfilled])]);
+  assert.deepEqual(outcomes, [
+    { status: "rejected", reason: error },
+    { status: "fulfilled", value: "ok" },
+  ]);
+});
+
+Deno.test("asCompleted() left 1 000 times over one pending promise and thenable leaves one reaction and no observer", async () => {
+  const promise = countedPromise();
+  const pending = pendingThenable();
+  const members = [promise.promise, pending.thenable];
+  const observers = observersOnFollowed(members);
+  for (let i = 0; i < 1_000; i++) {
+    const task = createTask(() => i);
+    for await (const member of asCompleted([...members, task])) {
+      assert.equal(member, task);
+      break;
+    }
+    const [first] = asCompleted([...members, createTask(() => i)]);
+    await first;
+  }
+  await flush();
+  assert.equal(pending.calls(), 1);
+  assert.equal(promise.reactions(), 1);
+  assert.equal(observers(), 0);
 });

@@ -1,7 +1,8 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { CancelledError, createTask, gather, sleep, type Task } from "../mod.ts";
+import { CancelledError, createTask, gather, sleep, type Task, wait } from "../mod.ts";
+import { countedThen, flakyThen } from "./_hostile.ts";
 import { countListeners, deferred, failing, fakeTime, flush, work } from "./_fixtures.ts";
 
 Deno.test("gather() fulfils with the results in input order", async () => {
@@ -604,4 +605,29 @@ Deno.test("gather() with a limit starts no waiting function after one fails at i
   await assert.rejects(all, RangeError);
   await flush();
   assert.deepEqual(started, ["a"]);
+});
+
+Deno.test("gather() reads a thenable's then once per place, and not once a waiting call followed it", async () => {
+  const counted = countedThen(42);
+  assert.deepEqual(await gather([counted.thenable]), [42]);
+  assert.equal(counted.reads(), 1);
+  assert.deepEqual(await gather([counted.thenable, counted.thenable]), [42, 42]);
+  assert.equal(counted.reads(), 3, "once per place, as Promise.all reads it");
+  await wait([counted.thenable]);
+  assert.equal(counted.reads(), 4);
+  assert.deepEqual(await gather([counted.thenable, counted.thenable]), [42, 42]);
+  assert.equal(counted.reads(), 4, "the future the wait made is watched instead");
+  assert.deepEqual(await gather([flakyThen("v")]), ["v"]);
+});
+
+Deno.test("gather() puts the value of a promise that others followed first in its place", async () => {
+  const gate = deferred<string>();
+  const failed = Promise.reject(new Error("boom"));
+  await wait([gate.promise, failed], { timeout: 0 });
+  const all = gather([gate.promise, () => "fn"]);
+  gate.resolve("p");
+  assert.deepEqual(await all, ["p", "fn"]);
+  const withError = await gather([failed], { returnExceptions: true });
+  assert.equal((withError[0] as Error).message, "boom");
+  await assert.rejects(gather([failed]), { message: "boom" });
 });

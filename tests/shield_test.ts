@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { CancelledError } from "../errors.ts";
 import { createTask, shield, Task } from "../task.ts";
 import { countListeners, deferred, flush } from "./_fixtures.ts";
+import { countedPromise, observersOnFollowed } from "./_observers.ts";
+import { countedThen, flakyThen, pendingThenable } from "./_hostile.ts";
 
 async function settled(task: Task<unknown>): Promise<void> {
   await task.then(() => {}, () => {});
@@ -303,4 +305,31 @@ Deno.test("shield() throws TypeError for a signal that is not an AbortSignal", a
   });
   await flush();
   assert.equal(called, false);
+});
+
+Deno.test("shield() reads a thenable's then once", async () => {
+  const counted = countedThen(42);
+  assert.equal(await shield(counted.thenable), 42);
+  assert.equal(counted.reads(), 1);
+  assert.equal(await shield(flakyThen("v")), "v");
+});
+
+Deno.test("shield() cancelled 1 000 times over one pending promise leaves one reaction and no observer", async () => {
+  const promise = countedPromise<number>();
+  const pending = pendingThenable();
+  const members = [promise.promise, pending.thenable];
+  const observers = observersOnFollowed(members);
+  const outers = Array.from({ length: 1_000 }, (_, i) => shield(members[i % 2]));
+  await flush();
+  assert.equal(pending.calls(), 1);
+  assert.equal(promise.reactions(), 1);
+  assert.equal(observers(), 1_000);
+  for (const outer of outers) outer.cancel();
+  assert.equal(observers(), 0);
+  assert.ok(outers.every((outer) => outer.cancelled()));
+  assert.equal(pending.calls(), 1);
+  assert.equal(promise.reactions(), 1);
+  const late = shield(promise.promise);
+  promise.resolve(5);
+  assert.equal(await late, 5);
 });

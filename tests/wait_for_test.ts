@@ -20,6 +20,8 @@ import {
   watch,
   work,
 } from "./_fixtures.ts";
+import { countedPromise, observersOnFollowed } from "./_observers.ts";
+import { countedThen, flakyThen, pendingThenable } from "./_hostile.ts";
 
 function assertTimedOut(error: unknown, ms: number): asserts error is TimeoutError {
   assert.ok(error instanceof TimeoutError, `expected a TimeoutError, got ${error}`);
@@ -439,4 +441,33 @@ Deno.test("waitFor() settles by the task's outcome for every order of task end, 
     }),
     { numRuns: 60 },
   );
+});
+
+Deno.test("waitFor() reads a thenable's then once", async () => {
+  const counted = countedThen(42);
+  assert.equal(await waitFor(counted.thenable, 60_000), 42);
+  assert.equal(counted.reads(), 1);
+  assert.equal(await waitFor(flakyThen("v"), null), "v");
+});
+
+Deno.test("waitFor() called 1 000 times at once on one pending promise, each with a timeout, leaves no observer", async () => {
+  using time = fakeTime();
+  const promise = countedPromise();
+  const pending = pendingThenable();
+  const members = [promise.promise, pending.thenable];
+  const observers = observersOnFollowed(members);
+  const calls = Array.from(
+    { length: 1_000 },
+    (_, i) => waitFor(members[i % 2], 1 + (i % 10)).catch((e) => e),
+  );
+  await flush();
+  assert.equal(pending.calls(), 1);
+  assert.equal(promise.reactions(), 1);
+  assert.equal(observers(), 1_000);
+  await time.tick(10);
+  for (const error of await Promise.all(calls)) assert.ok(error instanceof TimeoutError);
+  assert.equal(observers(), 0);
+  assert.equal(pending.calls(), 1);
+  assert.equal(promise.reactions(), 1);
+  assert.equal(time.timers(), 0);
 });

@@ -12,7 +12,8 @@ import {
   wait,
 } from "../mod.ts";
 import { countListeners, deferred, failing, fakeTime, flush, work } from "./_fixtures.ts";
-import { observersOn } from "./_observers.ts";
+import { countedPromise, observersOn, observersOnFollowed } from "./_observers.ts";
+import { countedThen, pendingThenable } from "./_hostile.ts";
 
 /** A task function that runs until it is cancelled. */
 function forever(signal: AbortSignal): Promise<never> {
@@ -412,4 +413,65 @@ Deno.test("wait() in a FIRST_COMPLETED loop takes every task once and leaves no 
     }),
     { numRuns: 40 },
   );
+});
+
+Deno.test("wait() reads a thenable's then once", async () => {
+  const counted = countedThen(42);
+  const [done] = await wait([counted.thenable]);
+  assert.ok(done.has(counted.thenable));
+  assert.equal(counted.reads(), 1);
+  await wait([counted.thenable]);
+  assert.equal(counted.reads(), 1, "a thenable seen before is not read again");
+});
+
+Deno.test("wait() in a FIRST_COMPLETED loop over a pending promise and thenable adds one reaction to each", async () => {
+  const promise = countedPromise();
+  const pending = pendingThenable();
+  const observers = observersOnFollowed([promise.promise, pending.thenable]);
+  for (let i = 0; i < 10_000; i++) {
+    const task = createTask(() => i);
+    const [done] = await wait([promise.promise, pending.thenable, task], {
+      returnWhen: FIRST_COMPLETED,
+    });
+    assert.ok(done.has(task));
+  }
+  assert.equal(pending.calls(), 1);
+  assert.equal(promise.reactions(), 1);
+  assert.equal(observers(), 0);
+});
+
+Deno.test("wait() called 1 000 times at once on one pending promise, each with a timeout, leaves no observer", async () => {
+  using time = fakeTime();
+  const promise = countedPromise();
+  const pending = pendingThenable();
+  const members = [promise.promise, pending.thenable];
+  const observers = observersOnFollowed(members);
+  const calls = Array.from({ length: 1_000 }, (_, i) => wait(members, { timeout: 1 + (i % 10) }));
+  await flush();
+  assert.equal(pending.calls(), 1);
+  assert.equal(promise.reactions(), 1);
+  assert.equal(observers(), 2_000);
+  await time.tick(10);
+  for (const [done, pendingSet] of await Promise.all(calls)) {
+    assert.equal(done.size, 0);
+    assert.deepEqual([...pendingSet], members);
+  }
+  assert.equal(observers(), 0);
+  assert.equal(pending.calls(), 1);
+  assert.equal(promise.reactions(), 1);
+  assert.equal(time.timers(), 0);
+});
+
+Deno.test("wait() counts a promise member that settles after others waited on it", async () => {
+  const gate = deferred<number>();
+  const first = wait([gate.promise], { timeout: 0 });
+  const [, pending] = await first;
+  assert.ok(pending.has(gate.promise));
+  const second = wait([gate.promise]);
+  gate.resolve(1);
+  const [done] = await second;
+  assert.ok(done.has(gate.promise));
+  const failed = Promise.reject(new Error("boom"));
+  const [doneFailed] = await wait([failed, gate.promise], { returnWhen: FIRST_EXCEPTION });
+  assert.deepEqual([...doneFailed], [failed, gate.promise]);
 });

@@ -1,0 +1,106 @@
+// Copyright 2026 the @aio/tasks authors. MIT license.
+// Promises and other thenables handed to the package: each `then` is read once, by the check
+// of the call it is given to, and each thenable that a waiting call watches is followed once,
+// whatever the number of calls that watch it.
+//
+// The check reads `then` (SPEC §2: once, guarded) and hands it to the call, which follows the
+// thenable with it: a thenable whose `then` getter answers differently on a second read is
+// seen as `await` sees it. The calls that may stop watching before the thenable settles
+// (wait, asCompleted, waitFor, shield) follow it through its future: an internal task that
+// settles as the thenable does, made by the first of them and kept here, weakly, for the next
+// ones. Each call then watches the future as it watches a task, with one observer removed in
+// O(1) when the call settles, so a pending promise holds one reaction of this package, not one
+// per call that ever waited for it. A thenable that has a future is not read again. A gather,
+// which waits for all its members anyway, follows a thenable that has no future itself,
+// without making one: a future and its entry here would double the cost of a promise member.
+//
+// A future is never reported as an unretrieved failure (the failure is its thenable's), is not
+// tracked (internal tasks never are), and ends "cancelled" exactly when its thenable rejected
+// with a cancellation (a `CancelledError` or any error named "AbortError", read once), so that
+// every call reads "failed" the same way. Tasks and functions never come here.
+import { checkAwaitable, type MemberKind, members, type Then } from "./_check.ts";
+import { isCancellation } from "./_cancellation.ts";
+import { followThen } from "./_follow.ts";
+import { Task, tasks } from "./_task.ts";
+
+function noop(): void {}
+
+/** How a checked thenable is followed: the future made for it, or the `then` its check read. */
+export type Follow = Then | Task<unknown>;
+
+/** The members of `aws`, and how each thenable among them is followed, by index. */
+export interface Members {
+  list: unknown[];
+  /** `undefined` when no member is a thenable. */
+  follows: (Follow | undefined)[] | undefined;
+}
+
+// The future of every thenable a waiting call followed. Weak, so that it never keeps a
+// thenable alive.
+const futures = new WeakMap<object, Task<unknown>>();
+
+/**
+ * Throws `TypeError` unless `value` is an awaitable of the given kind (see
+ * {@linkcode checkAwaitable}). Returns how a thenable is followed (its future if it has one,
+ * else its `then`, read now), `undefined` for a task or a task function.
+ */
+export function checkAwaitableOnce(
+  action: string,
+  param: string,
+  kind: MemberKind,
+  value: unknown,
+): Follow | undefined {
+  if (typeof value === "function") {
+    if (kind === "awaitables") return undefined;
+  } else if (isTask(value)) return undefined;
+  return futures.get(value as object) ?? checkAwaitable(action, param, kind, value);
+}
+
+/**
+ * Reads the members of `aws` once into an array and checks each with
+ * {@linkcode checkAwaitableOnce}, before anything starts. Throws `TypeError` for a value that
+ * is not iterable or a member of the wrong kind.
+ */
+export function checkMembers(action: string, aws: unknown, kind: MemberKind): Members {
+  const list = members(action, aws);
+  let follows: (Follow | undefined)[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const follow = checkAwaitableOnce(action, `aws[${i}]`, kind, list[i]);
+    if (follow !== undefined) (follows ??= [])[i] = follow;
+  }
+  return { list, follows };
+}
+
+/**
+ * The future of a checked thenable, made (and the thenable followed with the `then` its check
+ * read) by the first call that asks: `then` is called at once for a native promise, in a
+ * microtask otherwise.
+ */
+export function futureOf(thenable: object, follow: Follow): Task<unknown> {
+  if (typeof follow !== "function") return follow;
+  // Made since the check, by another call or for an earlier place of the same member.
+  const made = futures.get(thenable);
+  if (made !== undefined) return made;
+  const future = tasks.future<unknown>(noop);
+  tasks.retrieve(future);
+  futures.set(thenable, future);
+  followThen(thenable, follow, (value) => tasks.fulfil(future, value), (error) => {
+    if (isCancellation(error)) tasks.endCancelled(future, error);
+    else tasks.reject(future, error);
+  });
+  return future;
+}
+
+/** The future of `value`, if a call made one. */
+export function followedFuture(value: object): Task<unknown> | undefined {
+  return futures.get(value);
+}
+
+// `instanceof` asks a proxy for its prototype, which may throw: such a value is no task.
+function isTask(value: unknown): boolean {
+  try {
+    return value instanceof Task;
+  } catch {
+    return false;
+  }
+}
