@@ -58,8 +58,11 @@ export interface TaskAccess {
   schedule(job: Job): void;
   /** Moves a scheduled start run behind the microtasks queued so far (see `StartQueue`). */
   postponeStarts(): void;
-  /** A task with no function, settled by its owner; `onCancel` runs on its first cancel. */
-  future<T>(onCancel: OnCancel): Task<T>;
+  /**
+   * A task with no function, settled by its owner; `onCancel` runs on its first cancel. A
+   * future nobody outside sees is given a `name`, so that it draws no `Task-<n>` number.
+   */
+  future<T>(onCancel: OnCancel, name?: string): Task<T>;
   /** Settles a pending task with a value. */
   fulfil<T>(task: Task<T>, value: T): void;
   /** Settles a pending task with an error (a cancellation makes it cancelled, see §3). */
@@ -235,9 +238,12 @@ export class Task<T> implements PromiseLike<T> {
       start: (task) => Task.#starts.push(task),
       schedule: (job) => Task.#starts.push(job),
       postponeStarts: () => Task.#starts.postpone(),
-      future: <T>(onCancel: OnCancel) => {
+      future: <T>(onCancel: OnCancel, name?: string) => {
         building = true;
-        const task = new Task<T>(undefined as unknown as TaskFn<T>);
+        const task = new Task<T>(
+          undefined as unknown as TaskFn<T>,
+          name === undefined ? undefined : { name },
+        );
         task.#state = "running";
         (task.#attachments = new Attachments()).onCancel = onCancel;
         return task;

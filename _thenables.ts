@@ -81,7 +81,7 @@ export function futureOf(thenable: object, follow: Follow): Task<unknown> {
   // Made since the check, by another call or for an earlier place of the same member.
   const made = futures.get(thenable);
   if (made !== undefined) return made;
-  const future = tasks.future<unknown>(noop);
+  const future = tasks.future<unknown>(noop, "thenable");
   tasks.retrieve(future);
   futures.set(thenable, future);
   followThen(thenable, follow, (value) => tasks.fulfil(future, value), (error) => {

@@ -475,3 +475,14 @@ Deno.test("wait() counts a promise member that settles after others waited on it
   const [doneFailed] = await wait([failed, gate.promise], { returnWhen: FIRST_EXCEPTION });
   assert.deepEqual([...doneFailed], [failed, gate.promise]);
 });
+
+Deno.test("wait() over promises draws no Task-<n> number", async () => {
+  const number = (task: Task<unknown>) => Number(task.name.slice("Task-".length));
+  const before = createTask(() => 0);
+  await wait([Promise.resolve(1), new Promise(() => {}), { then() {} } as PromiseLike<never>], {
+    returnWhen: FIRST_COMPLETED,
+  });
+  const after = createTask(() => 0);
+  assert.equal(number(after), number(before) + 1);
+  await Promise.all([before, after]);
+});
