@@ -5,8 +5,8 @@
 // A promise member is watched through its future (`_thenables.ts`), like a task, so removing
 // this call's observer from it is O(1) and a member that stays pending keeps nothing of it.
 // When the call resolves, `done` holds every member done at that moment: each is asked
-// (`done()` of the task or the future), so a member that settled in the same instant is never
-// reported pending.
+// (`done()` of the task or the future), in a microtask queued when the condition came to hold,
+// so a member that settled in the same instant is never reported pending.
 import { type Observation, type Observer, Task, tasks } from "./_task.ts";
 import { type Follow, futureOf } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -30,6 +30,8 @@ export class Waiter<M> {
   #link: Link | undefined;
   // Members known done: counted as they complete, so that each completion costs O(1).
   #doneCount = 0;
+  // Set once the condition holds and the split is queued.
+  #finishing = false;
   #observer: Observer = (task) => this.#completed(tasks.state(task) === "failed");
 
   constructor(
@@ -73,7 +75,7 @@ export class Waiter<M> {
         failed ||= tasks.state(task) === "failed";
       } else (pending ??= []).push(i);
     }
-    if (this.#satisfied(failed)) return this.#finish();
+    if (this.#satisfied(failed)) return this.#finishSoon();
     // A member that settled meanwhile (following a promise subclass runs its code) is told
     // to the observer at once.
     for (const i of pending!) {
@@ -105,7 +107,18 @@ export class Waiter<M> {
   #completed(failed: boolean): void {
     if (this.#members === undefined) return;
     this.#doneCount++;
-    if (this.#satisfied(failed)) this.#finish();
+    if (this.#satisfied(failed)) this.#finishSoon();
+  }
+
+  // Once the condition holds, the split is made in a microtask queued now: members whose
+  // settling was already under way in the same instant (their reactions queued before it) are
+  // done by then, as asyncio's wait sees every task finished in the same loop iteration.
+  #finishSoon(): void {
+    if (this.#finishing) return;
+    this.#finishing = true;
+    queueMicrotask(() => {
+      if (this.#members !== undefined) this.#finish();
+    });
   }
 
   #finish(): void {

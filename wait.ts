@@ -387,8 +387,9 @@ export function gather(
  * still pending: asyncio's `wait()`.
  *
  * Resolves `[done, pending]`: two `Set`s holding the very objects passed in (duplicates
- * collapse), `done` in completion order (members already done at the call first), `pending`
- * in input order. When it resolves depends on `options.returnWhen`:
+ * collapse), each in input order. `done` holds every member done when it resolves, including
+ * those that completed in the same instant as the one that met the condition (their settling
+ * already under way), as in asyncio. When it resolves depends on `options.returnWhen`:
  * - {@linkcode ALL_COMPLETED} (the default): when every member is done, like
  *   `Promise.allSettled`;
  * - {@linkcode FIRST_COMPLETED}: when any member is done, like `Promise.race`;

@@ -486,3 +486,41 @@ Deno.test("wait() over promises draws no Task-<n> number", async () => {
   assert.equal(number(after), number(before) + 1);
   await Promise.all([before, after]);
 });
+
+Deno.test("wait() puts members that completed in the same instant in done, as asyncio does", async () => {
+  const both = async (
+    aws: (Task<unknown> | PromiseLike<unknown>)[],
+    returnWhen: typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION = FIRST_COMPLETED,
+  ) => {
+    const [done, pending] = await wait(aws, { returnWhen });
+    return [done.size, pending.size];
+  };
+  const sleeper = (value: number) =>
+    createTask(async () => {
+      await sleep(5);
+      return value;
+    });
+  const nullAwaiter = (value: number) =>
+    createTask(async () => {
+      await null;
+      return value;
+    });
+  {
+    // Same deadline: both sleeps end in one timer callback.
+    using time = fakeTime();
+    const split = both([sleeper(1), sleeper(2)]);
+    await time.tick(5);
+    assert.deepEqual(await split, [2, 0]);
+  }
+  assert.deepEqual(await both([nullAwaiter(1), nullAwaiter(2)]), [2, 0]);
+  assert.deepEqual(await both([Promise.resolve(1), Promise.resolve(2)]), [2, 0]);
+  const finished = createTask(() => 1);
+  await finished;
+  assert.deepEqual(await both([finished, Promise.resolve(2)]), [2, 0]);
+  const rejected = Promise.reject(new Error("no"));
+  assert.deepEqual(await both([rejected, Promise.resolve(2)], FIRST_EXCEPTION), [2, 0]);
+  // Something that completes later is still pending.
+  const later = createTask(() => sleep(50));
+  assert.deepEqual(await both([nullAwaiter(1), later]), [1, 1]);
+  await later;
+});
