@@ -40,9 +40,16 @@ let clearWith: typeof clearTimeout | undefined;
 export class Timer {
   #fn: () => void;
   #entry: Entry | undefined = undefined;
+  readonly #eager: boolean;
 
-  constructor(fn: () => void) {
+  /**
+   * @param fn Called once the deadline is reached.
+   * @param eager Whether `fireIfDue()` may fire this timer at once (a time-limit scope's);
+   *   any other timer always waits for its `setTimeout` turn.
+   */
+  constructor(fn: () => void, eager = false) {
     this.#fn = fn;
+    this.#eager = eager;
   }
 
   /** The deadline, or `Infinity` when none is set. */
@@ -74,19 +81,39 @@ export class Timer {
   }
 
   /**
-   * If this timer is due, fires it now, after every due timer that comes before it (an earlier
-   * deadline, or the same one set earlier): a scope entered after its deadline expires at
-   * once, but never before an outer scope with the same deadline.
+   * If this eager timer is due, fires it now, after every eager timer that comes before it (an
+   * earlier deadline, or the same one set earlier): a scope entered after its deadline expires
+   * at once, but never before an outer scope with the same deadline. Other timers due before it
+   * (a `sleep(0)`, a `wait`'s timeout) keep waiting for their `setTimeout` turn.
    */
   fireIfDue(): void {
     const entry = this.#entry;
-    if (entry === undefined || entry.deadline > performance.now()) return;
-    while (this.#entry === entry) {
-      const first = heap[0];
-      remove(0);
+    if (entry === undefined || !this.#eager || entry.deadline > performance.now()) return;
+    const earlier: Entry[] = [];
+    Timer.#eagerBefore(0, entry, earlier);
+    earlier.sort((a, b) => before(a, b) ? -1 : 1);
+    for (const first of earlier) {
+      // One that fired before may have cleared or moved this one.
+      if (first.timer.#entry !== first) continue;
+      remove(first.index);
       fire(first);
     }
+    if (this.#entry === entry) {
+      remove(entry.index);
+      fire(entry);
+    }
     rearm();
+  }
+
+  // The eager entries due before `entry`, from the heap's subtree at `index`: a node due after
+  // it has no child due before it: O(k) for the k entries due before `entry`.
+  static #eagerBefore(index: number, entry: Entry, found: Entry[]): void {
+    if (index >= heap.length) return;
+    const node = heap[index];
+    if (!before(node, entry)) return;
+    if (node.timer.#eager) found.push(node);
+    Timer.#eagerBefore(2 * index + 1, entry, found);
+    Timer.#eagerBefore(2 * index + 2, entry, found);
   }
 
   static fire(timer: Timer): void {

@@ -190,7 +190,7 @@ export class Timeout {
   }
 
   #controller = new AbortController();
-  #timer: Timer = new Timer(() => this.#expire());
+  #timer: Timer = new Timer(() => this.#expire(), true);
   #deadline = Infinity;
   #parent: AbortSignal | undefined;
   #link: Link | undefined = undefined;

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { CancelledError } from "../errors.ts";
 import { createTask } from "../task.ts";
-import { sleep } from "../timeout.ts";
+import { sleep, timeout, timeoutAt } from "../timeout.ts";
 import { countListeners, fakeTime, flush, watch } from "./_fixtures.ts";
 
 const MAX_DELAY = 2 ** 31 - 1;
@@ -67,6 +67,28 @@ Deno.test("sleep() with 0 resolves after a timer queued before it (real time)", 
   );
   await Promise.all([timer, sleep(0).then(() => order.push("sleep"))]);
   assert.deepEqual(order, ["timer", "sleep"]);
+});
+
+Deno.test("sleep() with 0 still waits for its setTimeout turn when a scope already due expires at once", async () => {
+  for (
+    const expireNow of [
+      () => timeout(0, () => "x"),
+      () => timeoutAt(performance.now() - 1, () => "x"),
+      () =>
+        timeout(60_000, (scope) => {
+          scope.reschedule(performance.now() - 1);
+          return "x";
+        }),
+    ]
+  ) {
+    let slept = false;
+    const sleeping = sleep(0).then(() => slept = true);
+    const scope = expireNow();
+    await flush();
+    assert.equal(slept, false, "sleep(0) resolved without a setTimeout turn");
+    await sleeping;
+    await scope.catch(() => {});
+  }
 });
 
 Deno.test("sleep() with Infinity, null or undefined holds no timer and waits for the signal", async () => {

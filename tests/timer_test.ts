@@ -140,3 +140,33 @@ Deno.test("Timer fires a later deadline after the earliest one was cleared", asy
   assert.equal(fired, 1);
   assert.equal(time.timers(), 0);
 });
+
+Deno.test("Timer.fireIfDue() fires the eager timers due before it, in order, and leaves the others their turn", async () => {
+  using time = fakeTime();
+  const log: string[] = [];
+  const now = performance.now();
+  const plain = new Timer(() => log.push("plain"));
+  const first = new Timer(() => log.push("first"), true);
+  const second = new Timer(() => log.push("second"), true);
+  const cleared = new Timer(() => log.push("cleared"), true);
+  const later = new Timer(() => log.push("later"), true);
+  const self = new Timer(() => log.push("self"), true);
+  plain.schedule(now - 3);
+  second.schedule(now - 1);
+  first.schedule(now - 2);
+  // Cleared by the first one to fire.
+  cleared.schedule(now - 1);
+  const clearing = new Timer(() => cleared.clear(), true);
+  clearing.schedule(now - 2);
+  later.schedule(now + 10);
+  self.schedule(now);
+  self.fireIfDue();
+  assert.deepEqual(log, ["first", "second", "self"]);
+  // A timer that is not eager is never fired early.
+  plain.fireIfDue();
+  assert.deepEqual(log, ["first", "second", "self"]);
+  await time.tick(0);
+  assert.deepEqual(log, ["first", "second", "self", "plain"]);
+  await time.tick(10);
+  assert.deepEqual(log, ["first", "second", "self", "plain", "later"]);
+});
