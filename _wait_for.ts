@@ -51,12 +51,8 @@ export function waitForTask<T>(
       else if (state === "cancelled" && expired) reject(timedOut(ms, outcome));
       else reject(outcome);
     };
-    if (!task.done()) {
-      if (ms <= 0) {
-        expired = true;
-        tasks.requestCancel(task, cancelledBy(ms));
-      } else if (ms !== Infinity) timer.schedule(performance.now() + ms);
-    }
+    // Linked first: cancelling the task at once (below) runs its abort listeners, which may
+    // abort `signal`.
     if (signal !== undefined && !task.done()) {
       link = onAbort(signal, (reason) => {
         link = undefined;
@@ -64,6 +60,12 @@ export function waitForTask<T>(
         timer.clear();
         tasks.requestCancel(task, toCancelled(reason));
       });
+    }
+    if (!task.done()) {
+      if (ms <= 0) {
+        expired = true;
+        tasks.requestCancel(task, cancelledBy(ms));
+      } else if (ms !== Infinity) timer.schedule(performance.now() + ms);
     }
     tasks.observe(task, observer);
   });

@@ -292,6 +292,23 @@ Deno.test("waitFor() rejects with the reason even when the task finishes anyway 
   assert.equal(task.result(), "ignored");
 });
 
+Deno.test("waitFor() with a zero timeout rejects with the reason when cancelling the task aborts options.signal", async () => {
+  using time = fakeTime();
+  const parent = new AbortController();
+  const reason = new Error("outer stopped");
+  const task = createTask(async () => {
+    await sleep(5);
+    return "late value";
+  });
+  await flush();
+  task.signal.addEventListener("abort", () => parent.abort(reason));
+  const call = watch(waitFor(task, 0, { signal: parent.signal }));
+  assert.equal(parent.signal.aborted, true);
+  await time.tick(5);
+  assert.equal(call.error, reason);
+  assert.equal(task.result(), "late value");
+});
+
 Deno.test("waitFor() rejects with the reason at once and never starts the function when options.signal is already aborted", async () => {
   const reason = new Error("gone");
   let called = false;
