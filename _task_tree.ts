@@ -73,7 +73,7 @@ export function capture(since = 0): TaskTree {
     if (members === undefined) continue;
     for (const member of members) {
       const taken = places.get(member);
-      if (taken?.entry.kind === "task" && taken.parent === undefined) {
+      if (taken !== undefined && taken.parent === undefined && isTaskKind(taken.entry.kind)) {
         taken.parent = place;
         taken.adopted = true;
       }
@@ -85,6 +85,12 @@ export function capture(since = 0): TaskTree {
   }
   cutCycles(places, roots);
   return { tracking: true, roots };
+}
+
+// What a gather, shield or waitFor can be given to wait for: a task, or the task a gather or a
+// shield returns.
+function isTaskKind(kind: Entry["kind"]): boolean {
+  return kind === "task" || kind === "gather" || kind === "shield";
 }
 
 function describe(thing: unknown, entry: Entry, now: number): TaskTreeNode {

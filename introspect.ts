@@ -234,8 +234,9 @@ export function taskTrackingEnabled(): boolean {
  *    `options.signal` — so work inside a timeout scope appears under the scope when it is
  *    linked to `scope.signal`, as cancellation needs it to be anyway, and work a task (or a
  *    gather's function) starts with its own signal appears under it (once it has started);
- * 3. else, for a task, under the first gather (for a task given as a member), shield (for its
- *    inner task) or `waitFor` that waits for it;
+ * 3. else, for a task (also the task a gather or a shield returns), under the first gather
+ *    (for a task given as a member), shield (for its inner task) or `waitFor` that waits for
+ *    it;
  * 4. else it is a root: `createTask()` at top level, and anything given no signal or a signal
  *    of your own `AbortController`.
  *

@@ -232,6 +232,37 @@ Deno.test("captureTaskTree() places work by owner, then by the signal it was giv
   });
 });
 
+Deno.test("captureTaskTree() places a gather or a shield under the gather, shield or waitFor that waits for it", async () => {
+  await tracked(async () => {
+    const release = deferred();
+    const save = createTask(() => release.promise, { name: "save" });
+    const guarded = shield(save);
+    guarded.name = "guard";
+    const wait = waitFor(guarded, null);
+    const inner = gather([() => release.promise]);
+    inner.name = "inner";
+    const innerShield = shield(release.promise);
+    innerShield.name = "inner shield";
+    const outer = gather([inner, innerShield]);
+    outer.name = "outer";
+    const twice = shield(gather([() => release.promise]));
+    twice.name = "twice";
+    await flush();
+    const show = (node: TaskTreeNode): string =>
+      `${node.kind} ${node.name}` +
+      (node.children.length > 0 ? ` [${node.children.map(show).join(", ")}]` : "");
+    assert.deepEqual(numbered(captureTaskTree()).roots.map(show), [
+      "waitFor  [shield guard [task save]]",
+      "gather outer [gather inner [function aws[0]], shield inner shield]",
+      "shield twice [gather Task-n [function aws[0]]]",
+    ]);
+    release.resolve();
+    await Promise.all([wait, outer, twice]);
+    await flush();
+    assert.deepEqual(captureTaskTree().roots, []);
+  });
+});
+
 Deno.test("captureTaskTree() shows the members of a gather that failed as roots while they run", async () => {
   await tracked(async () => {
     const release = deferred();
