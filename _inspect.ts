@@ -182,9 +182,24 @@ function count(n: number): string {
   return n === 1 ? "1 error" : `${n} errors`;
 }
 
+// The groups whose tree is being made now: a group met again inside its own tree (through a
+// `cause` or an error that holds it) shows as its header. The runtime's own cycle check does not
+// see through a custom inspector called anew (Deno's does not), and without this a group that is
+// its own cause is shown inside itself until the stack runs out.
+const showing = new Set<object>();
+
 /** Makes `ExceptionGroup`s show as their tree in `console.log` and `inspect` (Node, Bun, Deno). */
 export function showGroupTree(prototype: object): void {
   const tree = (self: object, inspect: Inspect, options: unknown): string => {
+    if (showing.has(self)) return `${headerOf(self)} [Circular]`;
+    showing.add(self);
+    try {
+      return treeOf(self, inspect, options);
+    } finally {
+      showing.delete(self);
+    }
+  };
+  const treeOf = (self: object, inspect: Inspect, options: unknown): string => {
     const leaf = (error: unknown): string => {
       try {
         const text = inspect(error, options);

@@ -222,6 +222,30 @@ Deno.test("ExceptionGroup shows its cause when inspected", () => {
   assert.match(inspect(eg), /\n {2}\[cause\]: TimeoutError( \[DOMException\])?: late\n/);
 });
 
+Deno.test("ExceptionGroup whose cause leads back to it shows it once, briefly", async () => {
+  const self = new ExceptionGroup("self", [new Error("x")]);
+  (self as { cause?: unknown }).cause = self;
+  const a = new ExceptionGroup("a", [new Error("in a")]);
+  const b = new ExceptionGroup("b", [new Error("in b")], { cause: a });
+  (a as { cause?: unknown }).cause = b;
+  const grouped = await taskGroup((tg) => {
+    tg.createTask(() => {
+      throw new Error("leaf");
+    }, { name: "t" });
+    tg.createTask(() => {
+      throw new RangeError("other");
+    }, { name: "u" });
+  }, { name: "G" }).then(() => assert.fail("the group must fail"), (e: ExceptionGroup) => e);
+  (grouped as { cause?: unknown }).cause = grouped;
+  for (const group of [self, a, grouped]) {
+    for (const [way, text] of inspections(group)) {
+      // Each group's tree once, then a mention: a few lines, not the tree inside itself.
+      assert.ok(text.length < 8_000, `${way}: ${text.length} characters`);
+      assert.match(text, /\[cause\]: .*\[Circular\]/, way);
+    }
+  }
+});
+
 Deno.test("Task shows its name and state when inspected, and its result or error once done", async () => {
   const waiting = createTask((signal) => sleep(60_000, { signal }), { name: "fetch-1" });
   for (const [way, text] of inspections(waiting)) {
