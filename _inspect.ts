@@ -114,30 +114,64 @@ export function raisedInGroup<G extends object>(
   group: string,
   tasks: readonly (string | null)[],
 ): G {
-  const summary = summarize(group, errors, tasks);
-  // Called detached, so that the frame reads `at task group …`, not `at Object.task group …`.
-  // Reports of an uncaught error quote the line below: its comment speaks to that reader.
-  const make = {
-    [summary]: () => new Group(message, errors), // A task group failed: see "at task group" below
-  }[summary]!;
-  const made = make();
+  const made = madeIn(summarize(group, errors, tasks), Group, message, errors);
   // The group's own array, for labels by index: the constructor copied `errors`.
   origins.set(made, { group, tasks, errors: errorsOf(made) ?? errors });
   return made;
 }
 
-/** Records that `derived` holds errors of `source`, so that it shows their tasks too. */
-export function deriveOrigin(source: object, derived: object): void {
+/**
+ * Makes a group that holds some of the errors of `source` (what `split()` and `subgroup()`
+ * return), `new Group(message, errors)`. When `source` came from a task group, so does the new
+ * group: it shows the tasks of its errors, and its first stack frame sums them up, so that a
+ * remainder rethrown and left uncaught still says where its errors came from.
+ */
+export function derivedGroup<G extends object>(
+  Group: new (message: string, errors: unknown[]) => G,
+  message: string,
+  errors: unknown[],
+  source: object,
+): G {
   const origin = origins.get(source);
-  if (origin !== undefined) origins.set(derived, origin);
+  if (origin === undefined) return new Group(message, errors);
+  const made = madeIn(
+    summarize(origin.group, errors, namesFor(origin, errors)),
+    Group,
+    message,
+    errors,
+  );
+  origins.set(made, origin);
+  return made;
 }
 
-function summarize(group: string, errors: readonly unknown[], tasks: readonly (string | null)[]) {
+// Makes the group inside a function named `summary`, whose frame becomes the first of its stack.
+function madeIn<G extends object>(
+  summary: string,
+  Group: new (message: string, errors: unknown[]) => G,
+  message: string,
+  errors: unknown[],
+): G {
+  // Called detached, so that the frame reads `at task group …`, not `at Object.task group …`.
+  // Reports of an uncaught error quote the line below: its comment speaks to that reader.
+  const make = {
+    [summary]: () => new Group(message, errors), // A task group failed: see "at task group" below
+  }[summary]!;
+  return make();
+}
+
+// `tasks[i]` is the name of the task that raised `errors[i]`, `null` for the body, `undefined`
+// when not known (a nested group split from an inner one).
+function summarize(
+  group: string,
+  errors: readonly unknown[],
+  tasks: readonly (string | null | undefined)[],
+) {
   const listed: string[] = [];
   for (let i = 0; i < Math.min(errors.length, WIDTH); i++) {
     const error = errors[i];
     const what = errorsOf(error) === undefined ? briefLeaf(error) : briefOf(error as object);
-    listed.push(`[${i + 1}] ${labelOf(tasks[i] ?? null)}: ${oneLine(what)}`);
+    const task = tasks[i];
+    listed.push(`[${i + 1}] ${task === undefined ? "" : `${labelOf(task)}: `}${oneLine(what)}`);
   }
   if (errors.length > WIDTH) listed.push(`and ${errors.length - WIDTH} more`);
   // Names are the user's too: no line breaks or parentheses from them either.
@@ -274,11 +308,17 @@ function prefix(lines: string[], by: string): string[] {
 // task group, by identity for groups split from it.
 function labelsFor(origin: Origin, errors: readonly unknown[]): (string | undefined)[] {
   if (errors === origin.errors) return origin.tasks.map(labelOf);
+  return namesFor(origin, errors).map((task) => task === undefined ? undefined : labelOf(task));
+}
+
+// The task (or `null`, the body) that raised each of `errors`, found by identity among the
+// errors of `origin`; `undefined` for an error it does not hold.
+function namesFor(origin: Origin, errors: readonly unknown[]): (string | null | undefined)[] {
   const byError = new Map<unknown, string | null>();
   origin.errors.forEach((error, i) => {
     if (!byError.has(error) && i < origin.tasks.length) byError.set(error, origin.tasks[i]!);
   });
-  return errors.map((error) => byError.has(error) ? labelOf(byError.get(error)!) : undefined);
+  return errors.map((error) => byError.has(error) ? byError.get(error)! : undefined);
 }
 
 /** `Name: message (N errors in task group "g")`; never throws. */

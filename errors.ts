@@ -24,7 +24,7 @@
  */
 
 import { show } from "./_check.ts";
-import { deriveOrigin, showGroupTree } from "./_inspect.ts";
+import { derivedGroup, showGroupTree } from "./_inspect.ts";
 
 /** Options shared by the error constructors. */
 export interface ErrorOptions {
@@ -368,9 +368,8 @@ export class ExceptionGroup extends AggregateError {
 
   #derive(errors: unknown[]): ExceptionGroup | undefined {
     if (errors.length === 0) return undefined;
-    const group = new ExceptionGroup(this.message, errors);
+    const group = derivedGroup(ExceptionGroup, this.message, errors, this);
     if ("cause" in this) setCause(group, { cause: this.cause });
-    deriveOrigin(this, group);
     return group;
   }
 }

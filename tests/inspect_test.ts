@@ -372,3 +372,22 @@ Deno.test("An uncaught ExceptionGroup names the group, the count and each error'
   assert.ok(innerLine.length > outerLine.length, describeRun(run));
   assert.ok(err.includes("SyntaxError: bad json") && err.includes("TypeError: bad url"));
 });
+
+Deno.test("An uncaught remainder of split() still names the group and each error's task", async () => {
+  const run = await runProgram(program(`
+try {
+  await crawl();
+} catch (error) {
+  const [, rest] = error.split(TypeError);
+  throw rest;
+}`));
+  assert.notEqual(run.code, 0, describeRun(run));
+  const err = run.stderr;
+  assert.ok(
+    err.includes(
+      'at task group "crawl" failed with 1 error: [1] task "fetch-2": ExceptionGroup [1 error in task group "inner"] (',
+    ),
+    describeRun(run),
+  );
+  assert.ok(!err.includes("bad url"), describeRun(run));
+});
