@@ -263,8 +263,12 @@ export function showGroupTree(prototype: object): void {
     },
   );
   define(prototype, DENO_INSPECT, function (this: object, inspect: Inspect, options: unknown) {
-    // Deno indents what it inspects by `indentLevel`; the tree indents its leaves itself.
-    return tree(this, inspect, { ...options as object, indentLevel: 0 });
+    // Deno indents what it inspects by `indentationLvl` spaces; the tree indents its leaves
+    // itself, and its lines after the first by where the group stands (in an array, an object).
+    const indent = (options as { indentationLvl?: unknown } | undefined)?.indentationLvl;
+    const text = tree(this, inspect, { ...options as object, indentationLvl: 0, indentLevel: 0 });
+    if (typeof indent !== "number" || !(indent > 0)) return text;
+    return text.replaceAll("\n", "\n" + " ".repeat(Math.min(indent, 100)));
   });
 }
 

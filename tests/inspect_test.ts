@@ -246,6 +246,18 @@ Deno.test("ExceptionGroup whose cause leads back to it shows it once, briefly", 
   }
 });
 
+Deno.test("ExceptionGroup inside an array or an object is indented with it", () => {
+  const eg = new ExceptionGroup("inner", [new Error("x")]);
+  for (const value of [[eg], { a: { eg } }]) {
+    for (const [way, text] of inspections(value)) {
+      const lines = text.split("\n");
+      // Every line between the opening and the closing bracket stands inside them.
+      for (const line of lines.slice(1, -1)) assert.match(line, /^ {2}/, `${way}:\n${text}`);
+      assert.ok(lines.some((line) => /^ {2,}\+-\+-+ 1 -+$/.test(line)), `${way}:\n${text}`);
+    }
+  }
+});
+
 Deno.test("Task shows its name and state when inspected, and its result or error once done", async () => {
   const waiting = createTask((signal) => sleep(60_000, { signal }), { name: "fetch-1" });
   for (const [way, text] of inspections(waiting)) {
