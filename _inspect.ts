@@ -34,7 +34,7 @@ type Inspect = (value: unknown, options?: unknown) => string;
 
 /** The options Node hands to a custom-inspect method (the part used here). */
 interface NodeOptions {
-  depth?: number | null;
+  depth?: number | null | undefined;
 }
 
 function define(target: object, key: symbol, value: unknown): void {

@@ -49,13 +49,13 @@ export interface TaskGroupOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * The group's name, for messages and debugging.
    *
    * @default {`TaskGroup-<n>`, from one counter shared by all unnamed groups}
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * How many of the group's tasks may run at once: a positive integer, or `Infinity` for no
    * limit. Further tasks wait, pending and not started, in creation order, and start as
@@ -63,7 +63,7 @@ export interface TaskGroupOptions {
    *
    * @default {Infinity}
    */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** Options for {@linkcode TaskGroup.createTask}. */
@@ -73,7 +73,7 @@ export interface GroupTaskOptions {
    *
    * @default {`Task-<n>`, from the counter shared by all unnamed tasks}
    */
-  name?: string;
+  name?: string | undefined;
 }
 
 /**

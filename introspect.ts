@@ -145,7 +145,7 @@ export interface FormatTaskTreeOptions {
    *
    * @default {20}
    */
-  maxChildren?: number;
+  maxChildren?: number | undefined;
 }
 
 /**

@@ -57,7 +57,7 @@ export interface TaskOptions {
    *
    * @default {`Task-<n>`, from one counter shared by all unnamed tasks}
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * A parent signal: when it aborts, the task is cancelled. Its `CancelledError` is the
    * parent's reason if that is one, otherwise a new one whose `cause` is the parent's reason.
@@ -65,7 +65,7 @@ export interface TaskOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options for {@linkcode shield}. */
@@ -75,7 +75,7 @@ export interface ShieldOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -65,7 +65,7 @@ export interface SleepOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options for {@linkcode timeout} and {@linkcode timeoutAt}. */
@@ -77,7 +77,7 @@ export interface TimeoutOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options for {@linkcode waitFor}. */
@@ -90,7 +90,7 @@ export interface WaitForOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

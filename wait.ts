@@ -130,14 +130,14 @@ export interface GatherOptions {
    *
    * @default {false}
    */
-  returnExceptions?: boolean;
+  returnExceptions?: boolean | undefined;
   /**
    * A parent signal: when it aborts, the gather is cancelled (every unfinished member with it).
    * Already aborted: the gather is cancelled at once and no task function is called.
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * At most this many *function* members run at once (beyond asyncio, like `taskGroup`'s
    * `limit`): they start in input order as slots free up. Tasks and promises given as members
@@ -146,7 +146,7 @@ export interface GatherOptions {
    *
    * @default {Infinity}
    */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** Options for {@linkcode wait}. */
@@ -157,21 +157,21 @@ export interface WaitOptions {
    *
    * @default {undefined}
    */
-  timeout?: number | null;
+  timeout?: number | null | undefined;
   /**
    * When to return: {@linkcode ALL_COMPLETED}, {@linkcode FIRST_COMPLETED} or
    * {@linkcode FIRST_EXCEPTION}.
    *
    * @default {"ALL_COMPLETED"}
    */
-  returnWhen?: ReturnWhen;
+  returnWhen?: ReturnWhen | undefined;
   /**
    * Stops waiting when it aborts: the wait rejects with the signal's reason. Nothing is
    * cancelled.
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options for {@linkcode asCompleted}. */
@@ -183,13 +183,13 @@ export interface AsCompletedOptions {
    *
    * @default {undefined}
    */
-  timeout?: number | null;
+  timeout?: number | null | undefined;
   /**
    * When it aborts, the next step rejects with the signal's reason. Nothing is cancelled.
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -332,7 +332,7 @@ export interface AsCompletedForm<M, T, Copy extends 0 | 1> {
  */
 export function gather<A extends readonly Awaitable<unknown>[] | []>(
   aws: A,
-  options?: GatherOptions & { returnExceptions?: false },
+  options?: GatherOptions & { returnExceptions?: false | undefined },
 ): Task<GatherResults<A>>;
 /**
  * Runs awaitables concurrently and fulfils with their results or errors in input order.
@@ -349,6 +349,31 @@ export function gather<A extends readonly Awaitable<unknown>[] | []>(
 /**
  * Runs the awaitables of any iterable concurrently and fulfils with their results in order.
  *
+ * @typeParam A The members' type (a union for members of different kinds).
+ * @param aws The members: tasks, promises and task functions.
+ * @param options `returnExceptions` and a parent signal.
+ * @returns A task that fulfils with the results in order.
+ */
+export function gather<A extends Awaitable<unknown>>(
+  aws: Iterable<A>,
+  options?: GatherOptions & { returnExceptions?: false | undefined },
+): Task<AwaitableValue<A>[]>;
+/**
+ * Runs the awaitables of any iterable concurrently and fulfils with their results or errors
+ * in order.
+ *
+ * @typeParam A The members' type (a union for members of different kinds).
+ * @param aws The members: tasks, promises and task functions.
+ * @param options `returnExceptions` and a parent signal.
+ * @returns A task that fulfils with the results or errors in order.
+ */
+export function gather<A extends Awaitable<unknown>>(
+  aws: Iterable<A>,
+  options: GatherOptions,
+): Task<unknown[]>;
+/**
+ * Runs the awaitables of any iterable concurrently and fulfils with their results in order.
+ *
  * @typeParam T The members' values.
  * @param aws The members: tasks, promises and task functions.
  * @param options `returnExceptions` and a parent signal.
@@ -356,7 +381,7 @@ export function gather<A extends readonly Awaitable<unknown>[] | []>(
  */
 export function gather<T>(
   aws: Iterable<Awaitable<T>>,
-  options?: GatherOptions & { returnExceptions?: false },
+  options?: GatherOptions & { returnExceptions?: false | undefined },
 ): Task<T[]>;
 /**
  * Runs the awaitables of any iterable concurrently and fulfils with their results or errors

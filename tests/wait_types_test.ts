@@ -205,3 +205,41 @@ Deno.test("AwaitableValue, GatherResults and AsCompletedMember map each kind of 
   assertType<IsExact<AwaitableValue<Task<number>>, string>>();
   assert.ok(true);
 });
+
+Deno.test("gather() types any iterable of mixed members as an array of their values", async () => {
+  const set = new Set([createTask(() => 1), Promise.resolve("a")]);
+  const all = gather(set);
+  assertType<IsExact<typeof all, Task<(number | string)[]>>>();
+  assert.deepEqual(await all, [1, "a"]);
+  const fns = gather(new Set([() => 1, () => "a"]));
+  assertType<IsExact<typeof fns, Task<(number | string)[]>>>();
+  assert.deepEqual(await fns, [1, "a"]);
+  function* members() {
+    yield createTask(() => 1);
+    yield Promise.resolve("a");
+  }
+  const generated = gather(members());
+  assertType<IsExact<typeof generated, Task<(number | string)[]>>>();
+  assert.deepEqual(await generated, [1, "a"]);
+  const withErrors = gather(set, { returnExceptions: true });
+  assertType<IsExact<typeof withErrors, Task<unknown[]>>>();
+  // One kind of member, and an explicit type argument, type as before.
+  const same = gather(new Set([createTask(() => 1), createTask(() => 2)]));
+  assertType<IsExact<typeof same, Task<number[]>>>();
+  const explicit = gather<number>(new Set([Promise.resolve(1)]));
+  assertType<IsExact<typeof explicit, Task<number[]>>>();
+  assert.deepEqual([await same, await explicit], [[1, 2], [1]]);
+});
+
+Deno.test("options accept undefined for each property, as under exactOptionalPropertyTypes", async () => {
+  const maybe = (): AbortSignal | undefined => undefined;
+  const all = gather([() => 1], { signal: maybe(), limit: undefined, returnExceptions: undefined });
+  assertType<IsExact<typeof all, Task<[number]>>>();
+  assert.deepEqual(await all, [1]);
+  const [done] = await wait([createTask(() => 1)], {
+    signal: maybe(),
+    timeout: undefined,
+    returnWhen: undefined,
+  });
+  assert.equal(done.size, 1);
+});
