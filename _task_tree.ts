@@ -42,8 +42,14 @@ export function capture(since = 0): TaskTree {
   const places = new Map<unknown, Place>();
   // Each signal → the place of the task, group or scope it belongs to.
   const owners = new Map<AbortSignal, Place>();
+  // Gathers made before `since`: the calls they make later are theirs, not newer work.
+  const older = new Set<object>();
   for (const [thing, entry] of entries()) {
-    if (entry.seq < since) continue;
+    if (entry.seq < since) {
+      if (entry.kind === "gather") older.add(thing);
+      continue;
+    }
+    if (entry.kind === "function" && older.has(entry.owner as object)) continue;
     const place: Place = {
       entry,
       node: describe(thing, entry, now),

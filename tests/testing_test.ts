@@ -130,6 +130,22 @@ Deno.test("assertNoLeakedTasks() counts only what was made while it ran", async 
   check();
 });
 
+Deno.test("assertNoLeakedTasks() does not count the calls of a gather made before it", async () => {
+  enableTaskTracking();
+  try {
+    const earlier = gather([(signal: AbortSignal) => sleep(60_000, { signal })]);
+    // The gather calls its function in a microtask, while the check runs.
+    await assertNoLeakedTasks(() => {});
+    const names = captureTaskTree().roots.map((node) => `${node.kind} ${node.children.length}`);
+    assert.deepEqual(names, ["gather 1"]);
+    earlier.cancel();
+    await earlier.catch(() => {});
+  } finally {
+    disableTaskTracking();
+  }
+  check();
+});
+
 Deno.test("assertNoLeakedTasks() checks nest and overlap, each judging the work made while it ran", async () => {
   const release = deferred();
   let inner: Error | undefined;
