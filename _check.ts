@@ -60,10 +60,19 @@ export function checkTime(action: string, param: string, value: unknown): number
 
 /** Throws `TypeError` unless `signal` is `undefined` or an `AbortSignal`. */
 export function checkSignal(action: string, signal: unknown): void {
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+  if (signal !== undefined && !isSignal(signal)) {
     throw new TypeError(
       `Cannot ${action} as 'signal' must be an AbortSignal: current value is ${show(signal)}`,
     );
+  }
+}
+
+// `instanceof`, guarded: a proxy whose `getPrototypeOf` trap throws is no signal.
+function isSignal(value: unknown): boolean {
+  try {
+    return value instanceof AbortSignal;
+  } catch {
+    return false;
   }
 }
 

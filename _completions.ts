@@ -5,7 +5,7 @@
 // (`_thenables.ts`), so the total cost is linear in the number of members and a loop left
 // early leaves nothing on a member that stays pending.
 import { TimeoutError } from "./errors.ts";
-import { type Observation, type Observer, Task, tasks } from "./_task.ts";
+import { isTask, type Observation, type Observer, type Task, tasks } from "./_task.ts";
 import type { TaskFn } from "./task.ts";
 import { type Follow, followedFuture, futureOf } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -86,7 +86,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     for (let k = 0; k < list.length; k++) {
       const input = list[k];
       if (seen !== undefined && seen.size === seen.add(input).size) continue;
-      if (typeof input === "function" && !(input instanceof Task)) {
+      if (typeof input === "function" && !isTask(input)) {
         // Owned, so that no observation is made or removed per task; still reported if its
         // failure is never retrieved, since the caller is handed the task.
         const task = tasks.owned(input as TaskFn<unknown>, undefined, this.#observer, false);
@@ -106,7 +106,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     if (given !== undefined) {
       for (const i of given) {
         const member = members[i];
-        if (member instanceof Task) {
+        if (isTask(member)) {
           if (this.#listening) this.#observations[i] = tasks.observe(member, this.#observer);
           continue;
         }
@@ -201,7 +201,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
   // its future, so that its `then` is not read again.
   #settle(member: unknown, resolvers: Resolvers): void {
     let task: Task<unknown>;
-    if (member instanceof Task) {
+    if (isTask(member)) {
       task = member;
       // The promise carries the failure to the caller now.
       tasks.retrieve(member);

@@ -14,7 +14,7 @@
 //   the call (all, or `limit` of them) are committed then and run even if a task member has
 //   failed the gather already; under `limit` a freed slot commits the next one.
 // - A function given twice is called once; its result fills both places.
-import { type Job, type Observer, Task, tasks } from "./_task.ts";
+import { isTask, type Job, type Observer, type Task, tasks } from "./_task.ts";
 import { toCancelled } from "./_cancellation.ts";
 import { follow, followThen } from "./_follow.ts";
 import type { Follow } from "./_thenables.ts";
@@ -108,7 +108,7 @@ class Gathering implements Job {
     for (let i = 0; i < n; i++) {
       const member = list[i];
       if (typeof member === "function") calls++;
-      else if (member instanceof Task) this.#watch(member);
+      else if (isTask(member)) this.#watch(member);
       else this.#followPromise(i, member as object, this.#follows![i]!);
     }
     this.#follows = undefined;
@@ -283,7 +283,7 @@ class Gathering implements Job {
     if (this.#taskCount > 0) {
       for (let i = 0; i < list.length; i++) {
         const member = list[i];
-        if (member instanceof Task) results[i] = tasks.outcome(member);
+        if (isTask(member)) results[i] = tasks.outcome(member);
       }
     }
     const aliases = this.#aliases;
@@ -299,7 +299,7 @@ class Gathering implements Job {
     this.#cancelling = reason;
     // From here on `run()` and `#fnDone()` call no function: those not called never will be.
     for (const member of this.#list) {
-      if (member instanceof Task && !member.done()) tasks.requestCancel(member, reason);
+      if (isTask(member) && !member.done()) tasks.requestCancel(member, reason);
     }
     if (this.#called > 0) {
       // The calls still running hold their controllers in their places. Each abort can run any
@@ -341,7 +341,7 @@ export function startGather(
     for (let i = 0; i < list.length; i++) {
       const member = list[i];
       const how = follows?.[i];
-      if (member instanceof Task) tasks.retrieve(member);
+      if (isTask(member)) tasks.retrieve(member);
       // A future handles its thenable's failure already.
       else if (typeof how === "function") followThen(member as object, how, noop, noop);
     }

@@ -133,6 +133,8 @@ let building = false;
 // The access granted to the other modules; made in the class's static block below.
 let access: TaskAccess;
 // How a task's function's outcome settles the task (`this`); made in the same static block.
+// The brand check behind `isTask()`; made in the same static block.
+let branded: (value: object) => boolean;
 let fulfilTask: (this: Task<unknown>, value: unknown) => void;
 let failTask: (this: Task<unknown>, error: unknown) => void;
 
@@ -221,6 +223,7 @@ export class Task<T> implements PromiseLike<T> {
   static #telling = new Nesting<Task<unknown>>((task) => task.#tell());
 
   static {
+    branded = (value) => #state in value;
     fulfilTask = function (value) {
       this.#fulfil(value);
     };
@@ -744,3 +747,11 @@ export class Task<T> implements PromiseLike<T> {
 
 /** What the modules building on tasks may do with them. */
 export const tasks: TaskAccess = access;
+
+/**
+ * Whether `value` is a task, by a brand check: unlike `instanceof`, it runs no code of the
+ * value's (a proxy's `getPrototypeOf` trap may throw), so it is how a user value is told apart.
+ */
+export function isTask(value: unknown): value is Task<unknown> {
+  return typeof value === "object" && value !== null && branded(value);
+}

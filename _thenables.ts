@@ -21,7 +21,7 @@
 import { checkAwaitable, type MemberKind, members, type Then } from "./_check.ts";
 import { isCancellation } from "./_cancellation.ts";
 import { followThen } from "./_follow.ts";
-import { Task, tasks } from "./_task.ts";
+import { isTask, type Task, tasks } from "./_task.ts";
 
 function noop(): void {}
 
@@ -94,13 +94,4 @@ export function futureOf(thenable: object, follow: Follow): Task<unknown> {
 /** The future of `value`, if a call made one. */
 export function followedFuture(value: object): Task<unknown> | undefined {
   return futures.get(value);
-}
-
-// `instanceof` asks a proxy for its prototype, which may throw: such a value is no task.
-function isTask(value: unknown): boolean {
-  try {
-    return value instanceof Task;
-  } catch {
-    return false;
-  }
 }

@@ -4,7 +4,7 @@
 // promise is watched through its future (`_thenables.ts`), so a call that ends early leaves
 // nothing on it.
 import { CancelledError, TimeoutError } from "./errors.ts";
-import { Task, tasks } from "./_task.ts";
+import { isTask, type Task, tasks } from "./_task.ts";
 import { toCancelled } from "./_cancellation.ts";
 import { type Follow, futureOf } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -20,7 +20,7 @@ export function notWaiting(
   follow: Follow | undefined,
   error: unknown,
 ): Promise<never> {
-  if (aw instanceof Task) tasks.retrieve(aw);
+  if (isTask(aw)) tasks.retrieve(aw);
   else if (follow !== undefined) futureOf(aw as object, follow);
   return Promise.reject(error);
 }

@@ -7,8 +7,10 @@
 // When the call resolves, `done` holds every member done at that moment: each is asked
 // (`done()` of the task or the future), in a microtask queued when the condition came to hold,
 // so a member that settled in the same instant is never reported pending.
-import { type Observation, type Observer, Task, tasks } from "./_task.ts";
+import { isTask, type Observation, type Observer, type Task, tasks } from "./_task.ts";
 import { type Follow, futureOf } from "./_thenables.ts";
+import type { Then } from "./_check.ts";
+import { followThen } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import type { ReturnWhen } from "./wait.ts";
@@ -67,9 +69,11 @@ export class Waiter<M> {
       const member = members[i];
       // Every promise member is followed, even when the call is satisfied at once, so that
       // its failure never goes unhandled.
-      const task = watched[i] = member instanceof Task
-        ? member
-        : futureOf(member as object, follows[i]!);
+      // Only promises have a way to be followed: asking a member itself could run a proxy's trap.
+      const follow = follows[i];
+      const task = watched[i] = follow === undefined
+        ? member as Task<unknown>
+        : futureOf(member as object, follow);
       if (task.done()) {
         this.#doneCount++;
         failed ||= tasks.state(task) === "failed";
@@ -149,4 +153,36 @@ export class Waiter<M> {
       if (observation !== undefined) tasks.unobserve(watched[i], observation);
     }
   }
+}
+
+/**
+ * `wait(members)` with nothing that can end it early (`ALL_COMPLETED`, no timeout, no signal):
+ * it resolves once every member is done, so no member can be left pending with something of
+ * this call on it. Tasks (and promises that already have a future) are observed; other promises
+ * are followed directly, with the `then` their check read: one reaction each, gone when they
+ * settle, and no future to make and keep.
+ */
+export function waitForAll<M>(
+  list: M[],
+  follows: (Follow | undefined)[] | undefined,
+  resolve: (result: [Set<M>, Set<M>]) => void,
+): void {
+  const members = new Set<M>();
+  let remaining = 1;
+  const settled = () => {
+    if (--remaining === 0) resolve([members, new Set()]);
+  };
+  for (let i = 0; i < list.length; i++) {
+    const member = list[i];
+    if (members.size === members.add(member).size) continue;
+    remaining++;
+    // Only promises have a way to be followed: asking a member itself could run a proxy's trap.
+    const follow = follows?.[i];
+    if (follow === undefined || isTask(follow)) {
+      const task = follow ?? member as Task<unknown>;
+      if (task.done()) remaining--;
+      else tasks.observe(task, settled);
+    } else followThen(member as object, follow as Then, settled, settled);
+  }
+  settled();
 }

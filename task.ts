@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { Task, tasks } from "./_task.ts";
+import { isTask, Task, tasks } from "./_task.ts";
 import { checkSignal } from "./_check.ts";
 import { toCancelled } from "./_cancellation.ts";
 import { checkAwaitableOnce, futureOf } from "./_thenables.ts";
@@ -160,7 +160,7 @@ export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
   const follow = checkAwaitableOnce("shield", "aw", "awaitables", aw);
   if (signal?.aborted) {
     // The work is not followed, but its failure must not go unhandled.
-    if (aw instanceof Task) tasks.retrieve(aw);
+    if (isTask(aw)) tasks.retrieve(aw);
     else if (follow !== undefined) futureOf(aw as object, follow);
     const outer = tasks.future<T>(noop);
     tasks.endCancelled(outer, toCancelled(signal.reason));
@@ -173,9 +173,9 @@ export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
     tasks.unobserve(watched, observation);
     tasks.endCancelled(task, reason);
   });
-  const inner = typeof aw === "function" && !(aw instanceof Task) ? createTask(aw) : aw;
+  const inner = typeof aw === "function" && !isTask(aw) ? createTask(aw) : aw;
   // A promise is watched through its future: cancelling `outer` leaves nothing on it.
-  const watched = inner instanceof Task ? inner : futureOf(inner, follow!);
+  const watched = isTask(inner) ? inner : futureOf(inner, follow!);
   if (watched === inner) tasks.retrieve(watched);
   const observation = tasks.observe(watched, (done) => {
     if (link !== undefined) offAbort(link);

@@ -45,7 +45,7 @@
  * @module
  */
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
-import { Task } from "./_task.ts";
+import { isTask, Task } from "./_task.ts";
 import type { Awaitable } from "./task.ts";
 import { checkFunction, checkSignal, checkTime } from "./_check.ts";
 import { checkAwaitableOnce } from "./_thenables.ts";
@@ -583,7 +583,7 @@ export function waitFor<T>(
   const signal = options?.signal;
   checkSignal("wait for awaitable", signal);
   if (signal?.aborted) return notWaiting(aw, follow, signal.reason);
-  if (aw instanceof Task) return waitForTask(aw, ms, signal);
+  if (isTask(aw)) return waitForTask(aw, ms, signal);
   if (ms <= 0) return notWaiting(aw, follow, timedOut(ms));
   if (typeof aw === "function") return waitForTask(new Task(aw), ms, signal);
   return waitForPromise(aw, follow!, ms, signal);

@@ -46,7 +46,7 @@ import type { Awaitable, Task } from "./task.ts";
 import { checkLimit, checkSignal, checkTime, show } from "./_check.ts";
 import { checkMembers, futureOf } from "./_thenables.ts";
 import { startGather } from "./_gather.ts";
-import { Waiter } from "./_waiter.ts";
+import { Waiter, waitForAll } from "./_waiter.ts";
 import { Completions } from "./_completions.ts";
 
 /** {@linkcode wait} returns when every member is done (the default). */
@@ -431,9 +431,12 @@ export function gather(
  *   aborted, it rejects at once.
  *
  * When it settles it leaves no callback on a pending member and no timer behind, so a loop of
- * `wait(pending, { returnWhen: FIRST_COMPLETED })` does not pile up callbacks. A promise member
- * is followed once, however many calls wait for it: a pending promise holds one handler of
- * this package, and its `then` is read once.
+ * `wait(pending, { returnWhen: FIRST_COMPLETED })` does not pile up callbacks: calls that can
+ * end before a promise member settles (a timeout, a signal, `FIRST_COMPLETED`,
+ * `FIRST_EXCEPTION`) follow it through one shared handler, however many of them wait for it,
+ * and leave it in O(1). A plain `wait(aws)`, which ends only once every member is done, follows
+ * each promise itself, as `Promise.allSettled` would. Each call reads a thenable's `then` at
+ * most once.
  *
  * @typeParam M The members' type.
  * @param aws The members: tasks and promises, not task functions.
@@ -506,6 +509,9 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
       }
     }
     return Promise.reject(signal.reason);
+  }
+  if (returnWhen === ALL_COMPLETED && timeout === Infinity && signal === undefined) {
+    return new Promise((resolve) => waitForAll(list as M[], follows, resolve));
   }
   return new Promise((resolve, reject) => {
     new Waiter<M>(list as M[], follows, returnWhen, resolve, reject).start(timeout, signal);

@@ -613,7 +613,7 @@ Deno.test("gather() reads a thenable's then once per place, and not once a waiti
   assert.equal(counted.reads(), 1);
   assert.deepEqual(await gather([counted.thenable, counted.thenable]), [42, 42]);
   assert.equal(counted.reads(), 3, "once per place, as Promise.all reads it");
-  await wait([counted.thenable]);
+  await wait([counted.thenable], { timeout: 1_000 });
   assert.equal(counted.reads(), 4);
   assert.deepEqual(await gather([counted.thenable, counted.thenable]), [42, 42]);
   assert.equal(counted.reads(), 4, "the future the wait made is watched instead");

@@ -835,3 +835,50 @@ Deno.test("taskGroup() nested 5 000 deep through tg.signal shuts down within the
   assert.equal(signals.findIndex((s) => !s.aborted), -1);
   await assert.rejects(outer, (e) => e === parent.signal.reason);
 });
+
+// A proxy whose getPrototypeOf trap throws makes `instanceof` throw: a member is told apart
+// from a task by a brand check, which runs no trap.
+function trapProxy<T extends object>(target: T): T {
+  return new Proxy(target, {
+    getPrototypeOf() {
+      throw new Error("trap");
+    },
+  });
+}
+
+Deno.test("gather(), wait(), asCompleted(), waitFor() and shield() follow a thenable proxy whose prototype trap throws", async () => {
+  const member = () =>
+    trapProxy({ then: (resolve: (v: number) => void) => resolve(7) }) as unknown as PromiseLike<
+      number
+    >;
+  assert.deepEqual(await gather([member(), () => 1]), [7, 1]);
+  const proxy = member();
+  const [done, pending] = await wait([proxy]);
+  assert.deepEqual([[...done][0] === proxy, pending.size], [true, 0]);
+  const first = member();
+  const [doneFirst] = await wait([first], { returnWhen: FIRST_COMPLETED });
+  assert.equal([...doneFirst][0], first);
+  const yielded: unknown[] = [];
+  const inLoop = member();
+  for await (const completed of asCompleted([inLoop])) yielded.push(completed);
+  assert.deepEqual(yielded.length, 1);
+  assert.equal(yielded[0], inLoop);
+  assert.deepEqual(await Promise.all([...asCompleted([member()])]), [7]);
+  assert.equal(await waitFor(member(), 1_000), 7);
+  assert.equal(await shield(member()), 7);
+});
+
+Deno.test("createTask(), sleep() and taskGroup() word their TypeError for a signal that is a proxy whose prototype trap throws", () => {
+  const signal = trapProxy({}) as AbortSignal;
+  const expected = (action: string) =>
+    new RegExp(`^Cannot ${action} as 'signal' must be an AbortSignal: current value is `);
+  assert.throws(() => createTask(() => 1, { signal }), {
+    name: "TypeError",
+    message: expected("create task"),
+  });
+  assert.throws(() => sleep(1, { signal }), { name: "TypeError", message: expected("sleep") });
+  assert.throws(() => taskGroup(() => 1, { signal }), {
+    name: "TypeError",
+    message: expected("create task group"),
+  });
+});

@@ -14,6 +14,7 @@ import {
 import { countListeners, deferred, failing, fakeTime, flush, work } from "./_fixtures.ts";
 import { countedPromise, observersOn, observersOnFollowed } from "./_observers.ts";
 import { countedThen, pendingThenable } from "./_hostile.ts";
+import { followedFuture } from "../_thenables.ts";
 
 /** A task function that runs until it is cancelled. */
 function forever(signal: AbortSignal): Promise<never> {
@@ -420,8 +421,12 @@ Deno.test("wait() reads a thenable's then once", async () => {
   const [done] = await wait([counted.thenable]);
   assert.ok(done.has(counted.thenable));
   assert.equal(counted.reads(), 1);
+  // A call that may end early follows it through a future, which later calls reuse.
+  await wait([counted.thenable], { returnWhen: FIRST_COMPLETED });
+  assert.equal(counted.reads(), 2);
+  await wait([counted.thenable], { returnWhen: FIRST_COMPLETED });
   await wait([counted.thenable]);
-  assert.equal(counted.reads(), 1, "a thenable seen before is not read again");
+  assert.equal(counted.reads(), 2, "a thenable that has a future is not read again");
 });
 
 Deno.test("wait() in a FIRST_COMPLETED loop over a pending promise and thenable adds one reaction to each", async () => {
@@ -523,4 +528,16 @@ Deno.test("wait() puts members that completed in the same instant in done, as as
   const later = createTask(() => sleep(50));
   assert.deepEqual(await both([nullAwaiter(1), later]), [1, 1]);
   await later;
+});
+
+Deno.test("wait() with nothing that ends it early follows promises itself and leaves no future", async () => {
+  const promises = Array.from({ length: 1_000 }, (_, i) => Promise.resolve(i));
+  const rejected = Promise.reject(new Error("no"));
+  const [done, pending] = await wait([...promises, rejected, promises[0]!]);
+  assert.deepEqual([done.size, pending.size], [1_001, 0]);
+  assert.deepEqual([...done], [...promises, rejected]);
+  assert.equal(promises.some((p) => followedFuture(p) !== undefined), false);
+  // One that can end early makes the future that later calls share.
+  await wait([promises[0]!], { timeout: 1_000 });
+  assert.notEqual(followedFuture(promises[0]!), undefined);
 });
