@@ -314,10 +314,14 @@ export class Timeout {
   #schedule(deadline: number): void {
     this.#deadline = deadline;
     if (this.#controller.signal.aborted) return;
+    // Asked before the timer is set: setting the runtime timer can take a while (Deno's first
+    // setTimeout in a process takes milliseconds), and a deadline it passes meanwhile is not due
+    // at once but at its timer's turn.
+    const due = deadline <= performance.now();
     this.#timer.schedule(deadline);
     // Due already: expires now, after any scope due before it (an outer one with the same
     // deadline included), so that only the outermost expired scope reports the timeout.
-    this.#timer.fireIfDue();
+    if (due) this.#timer.fireIfDue();
   }
 
   #expire(): void {

@@ -693,3 +693,29 @@ Deno.test("timeout() settles like its body for random interleavings of body and 
     { numRuns: 50 },
   );
 });
+
+Deno.test("timeout() does not expire at once when setting the runtime timer takes longer than the delay", async () => {
+  // Deno's first setTimeout in a process takes milliseconds: the clock moves while it is set.
+  const realSetTimeout = globalThis.setTimeout;
+  const realNow = performance.now.bind(performance);
+  let skew = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    skew += 20;
+    return realSetTimeout(...args);
+  }) as typeof setTimeout;
+  performance.now = () => realNow() + skew;
+  let expiredInBody: boolean | undefined;
+  try {
+    const value = await timeout(5, (scope) => {
+      expiredInBody = scope.signal.aborted;
+      return "in time";
+    });
+    assert.equal(value, "in time");
+    assert.equal(expiredInBody, false);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    performance.now = realNow;
+  }
+  // Let the timer the scope armed fire and find nothing due.
+  await new Promise((resolve) => realSetTimeout(resolve, 30));
+});
