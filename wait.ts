@@ -281,8 +281,9 @@ export interface AsCompletedForm<M, T, Copy extends 0 | 1> {
  *   gather's `CancelledError`; functions not started yet never run; the gather waits until
  *   those tasks and functions are done, then ends cancelled, also with `returnExceptions`. Promise members cannot be
  *   cancelled and are not waited for. Once the gather is done, `cancel()` returns `false` and
- *   touches nothing. With `options.signal` already aborted, the gather is cancelled at once and
- *   no function is called.
+ *   touches nothing. With `options.signal` already aborted, the gather is cancelled at once, no
+ *   function is called, and task members are left as they are (they were running before the
+ *   call; the gather never took them on).
  *
  * The gather owns its members' failures: a task member that fails is not reported as an
  * unretrieved failure.
