@@ -62,7 +62,7 @@ export interface TaskAccess {
    * A task with no function, settled by its owner; `onCancel` runs on its first cancel. A
    * future nobody outside sees is given a `name`, so that it draws no `Task-<n>` number.
    */
-  future<T>(onCancel: OnCancel, name?: string): Task<T>;
+  future<T>(onCancel: OnCancel | undefined, name?: string): Task<T>;
   /** Settles a pending task with a value. */
   fulfil<T>(task: Task<T>, value: T): void;
   /** Settles a pending task with an error (a cancellation makes it cancelled, see §3). */
@@ -241,14 +241,14 @@ export class Task<T> implements PromiseLike<T> {
       start: (task) => Task.#starts.push(task),
       schedule: (job) => Task.#starts.push(job),
       postponeStarts: () => Task.#starts.postpone(),
-      future: <T>(onCancel: OnCancel, name?: string) => {
+      future: <T>(onCancel: OnCancel | undefined, name?: string) => {
         building = true;
         const task = new Task<T>(
           undefined as unknown as TaskFn<T>,
           name === undefined ? undefined : { name },
         );
         task.#state = "running";
-        (task.#attachments = new Attachments()).onCancel = onCancel;
+        if (onCancel !== undefined) (task.#attachments = new Attachments()).onCancel = onCancel;
         return task;
       },
       fulfil: (task, value) => task.#fulfil(value),

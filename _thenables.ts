@@ -23,8 +23,6 @@ import { isCancellation } from "./_cancellation.ts";
 import { followThen } from "./_follow.ts";
 import { isTask, type Task, tasks } from "./_task.ts";
 
-function noop(): void {}
-
 /** How a checked thenable is followed: the future made for it, or the `then` its check read. */
 export type Follow = Then | Task<unknown>;
 
@@ -81,7 +79,7 @@ export function futureOf(thenable: object, follow: Follow): Task<unknown> {
   // Made since the check, by another call or for an earlier place of the same member.
   const made = futures.get(thenable);
   if (made !== undefined) return made;
-  const future = tasks.future<unknown>(noop, "thenable");
+  const future = tasks.future<unknown>(undefined, "thenable");
   tasks.retrieve(future);
   futures.set(thenable, future);
   followThen(thenable, follow, (value) => tasks.fulfil(future, value), (error) => {
