@@ -7,7 +7,7 @@
 import { TimeoutError } from "./errors.ts";
 import { isTask, type Observation, type Observer, type Task, tasks } from "./_task.ts";
 import type { TaskFn } from "./task.ts";
-import { type Follow, followedFuture, futureOf } from "./_thenables.ts";
+import { type Follow, futureOf } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { tracking, trackTask } from "./_tracking.ts";
@@ -32,6 +32,8 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 export class Completions<M, T> implements AsCompletedIterator<M> {
   #members: unknown[] = [];
   #completed: unknown[] = [];
+  // What settled for each completion: the member's task, or the future of a promise member.
+  #outcomes: Task<unknown>[] = [];
   // The async cursor: how many completions it handed out, and the next() calls still waiting.
   #read = 0;
   #readers: Reader<M>[] = [];
@@ -50,7 +52,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
   #releasing = false;
   #timer: Timer | undefined;
   #link: Link | undefined;
-  #observer: Observer = (task) => this.#complete(task);
+  #observer: Observer = (task) => this.#complete(task, task);
   // This call's observation of each member given as a task or a promise, by the member's
   // index, and the future watched for each promise member.
   #observations: (Observation | undefined)[] = [];
@@ -113,7 +115,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
         // Followed even when no longer listening, so that its failure never goes unhandled.
         const future = this.#futures[i] = futureOf(member as object, ways![i]);
         if (this.#listening) {
-          this.#observations[i] = tasks.observe(future, () => this.#complete(member));
+          this.#observations[i] = tasks.observe(future, () => this.#complete(member, future));
         }
       }
     }
@@ -178,7 +180,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     if (promise !== undefined) return promise;
     if (index < this.#completed.length) {
       promise = new Promise((resolve, reject) =>
-        this.#settle(this.#completed[index], {
+        this.#settle(this.#outcomes[index], {
           resolve: resolve as (value: unknown) => void,
           reject,
         })
@@ -197,22 +199,19 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     return this.#promises[index] = promise;
   }
 
-  // Settles a promise of the plain form like `member`, which is done: a promise member through
-  // its future, so that its `then` is not read again.
-  #settle(member: unknown, resolvers: Resolvers): void {
-    let task: Task<unknown>;
-    if (isTask(member)) {
-      task = member;
-      // The promise carries the failure to the caller now.
-      tasks.retrieve(member);
-    } else task = followedFuture(member as object)!;
-    if (tasks.state(task) === "fulfilled") resolvers.resolve(tasks.outcome(task));
-    else resolvers.reject(tasks.outcome(task));
+  // Settles a promise of the plain form like `outcome`, which is done: the member's task or a
+  // promise member's future, so that its `then` is not read again.
+  #settle(outcome: Task<unknown>, resolvers: Resolvers): void {
+    // The promise carries a task's failure to the caller now.
+    tasks.retrieve(outcome);
+    if (tasks.state(outcome) === "fulfilled") resolvers.resolve(tasks.outcome(outcome));
+    else resolvers.reject(tasks.outcome(outcome));
   }
 
-  #complete(member: unknown): void {
+  #complete(member: unknown, outcome: Task<unknown>): void {
     if (!this.#listening) return;
     const index = this.#completed.push(member) - 1;
+    this.#outcomes.push(outcome);
     const reader = this.#readers[this.#readerHead];
     if (reader !== undefined) {
       // Concurrent next() calls are rare; a head index keeps even many of them linear.
@@ -224,7 +223,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     if (resolvers !== undefined) {
       this.#resolvers[index] = undefined;
       this.#unsettled--;
-      this.#settle(member, resolvers);
+      this.#settle(outcome, resolvers);
     }
     if (this.#completed.length === this.#members.length) {
       this.#stop();

@@ -131,3 +131,14 @@ export function watch<T>(promise: Promise<T>): Watched<T> {
   });
   return state;
 }
+
+/** `globalThis.gc`, or an error that says how to run the tests so that it exists. */
+export function requireGc(): () => void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== "function") {
+    throw new Error(
+      "Cannot test what is garbage-collected as globalThis.gc is missing: run the tests with --v8-flags=--expose-gc (Deno) or --expose-gc (Node)",
+    );
+  }
+  return gc;
+}

@@ -190,6 +190,37 @@ export function countedThen<T>(value: T): CountedThen<T> {
   return { thenable, reads: () => reads };
 }
 
+/** A thenable that stays pending until `open()` and counts the reads of its `then` getter. */
+export interface GatedThen<T> extends CountedThen<T> {
+  /** Calls back every `then` call made so far, and those made later, with `value`. */
+  open(value: T): void;
+}
+
+/** Makes a {@linkcode GatedThen}. */
+export function gatedThen<T>(): GatedThen<T> {
+  let reads = 0;
+  let opened: { value: T } | undefined;
+  const waiting: ((value: T) => void)[] = [];
+  const then = (onFulfilled: (value: T) => void) => {
+    if (opened !== undefined) onFulfilled(opened.value);
+    else waiting.push(onFulfilled);
+  };
+  const thenable = {
+    get then() {
+      reads++;
+      return then;
+    },
+  } as unknown as PromiseLike<T>;
+  return {
+    thenable,
+    reads: () => reads,
+    open: (value) => {
+      opened = { value };
+      for (const onFulfilled of waiting.splice(0)) onFulfilled(value);
+    },
+  };
+}
+
 /**
  * A thenable whose `then` getter gives a working `then` on the first read only: `await` (which
  * reads it once) gets `value`, code that reads it twice sees a plain object.

@@ -7,7 +7,10 @@ import { Parties, type Party } from "../_parties.ts";
 import { Slots } from "../_slots.ts";
 import { StartQueue } from "../_start_queue.ts";
 import { checkDeadlines, Timer } from "../_timer.ts";
-import { fakeTime, flush } from "./_fixtures.ts";
+import { followedFuture, GENERATION_MS, strongFutures } from "../_thenables.ts";
+import { asCompleted, FIRST_COMPLETED, shield, wait, waitFor } from "../mod.ts";
+import { fakeTime, flush, requireGc } from "./_fixtures.ts";
+import { countedPromise } from "./_observers.ts";
 
 Deno.test("Parties tells each party once, in order, and skips one removed before its turn", () => {
   const parties = new Parties<string>();
@@ -241,4 +244,58 @@ Deno.test("Nesting reports work that throws when run late, and still runs the re
   }
   assert.equal(seen.length, 100);
   assert.deepEqual(reported.map((e) => (e as Error).message), ["fifty"]);
+});
+
+Deno.test("Thenables let go of the future of a promise once it settled", async () => {
+  const before = strongFutures();
+  const promises = Array.from({ length: 1_000 }, (_, i) => Promise.resolve(i));
+  let total = 0;
+  for await (const promise of asCompleted(promises)) total += await promise;
+  assert.equal(total, 499_500);
+  await wait(promises, { returnWhen: FIRST_COMPLETED });
+  assert.equal(strongFutures(), before);
+  assert.equal(promises.some((promise) => followedFuture(promise) !== undefined), false);
+});
+
+Deno.test("Thenables keep the future of a pending promise across generations", async () => {
+  using time = fakeTime();
+  const promise = countedPromise<number>();
+  const first = wait([promise.promise], { timeout: 10_000 });
+  const future = followedFuture(promise.promise);
+  assert.notEqual(future, undefined);
+  for (let generation = 0; generation < 3; generation++) {
+    await time.tick(GENERATION_MS);
+    for (let i = 0; i < 64; i++) await shield(Promise.resolve(i));
+  }
+  assert.equal(followedFuture(promise.promise), future);
+  const second = wait([promise.promise], { timeout: 10_000 });
+  assert.equal(promise.reactions(), 1);
+  promise.resolve(1);
+  for (const [done] of await Promise.all([first, second])) assert.equal(done.size, 1);
+  assert.equal(time.timers(), 0);
+});
+
+Deno.test("Thenables hold a forgotten promise weakly once the generations moved on, calls still waiting on it", async () => {
+  const gc = requireGc();
+  let ref: WeakRef<object> | undefined;
+  {
+    using time = fakeTime();
+    (() => {
+      const forgotten = new Promise<never>(() => {});
+      ref = new WeakRef(forgotten);
+      // Calls that can never end, dropped: nothing limits them and their member never settles.
+      void waitFor(forgotten, null);
+      shield(forgotten);
+      void wait([forgotten], { returnWhen: FIRST_COMPLETED });
+    })();
+    for (let generation = 0; generation < 3; generation++) {
+      await time.tick(GENERATION_MS);
+      for (let i = 0; i < 64; i++) await shield(Promise.resolve(i));
+    }
+  }
+  for (let round = 0; round < 20 && ref!.deref() !== undefined; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+  }
+  assert.equal(ref!.deref(), undefined);
 });

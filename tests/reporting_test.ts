@@ -6,20 +6,11 @@
 // child process of the same runtime, against the same build of the library the tests use.
 import assert from "node:assert/strict";
 import { createTask, type Task } from "../mod.ts";
+import { requireGc } from "./_fixtures.ts";
 import { turn } from "./_hostile.ts";
 import { describeRun, library, runProgram } from "./_process.ts";
 
 const REPORT = "Task exception was never retrieved";
-
-function requireGc(): () => void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc !== "function") {
-    throw new Error(
-      "Cannot test the never-retrieved report as globalThis.gc is missing: run the tests with --v8-flags=--expose-gc (Deno) or --expose-gc (Node)",
-    );
-  }
-  return gc;
-}
 
 /** Records console.error calls until disposed. */
 function spyConsoleError(): { calls: unknown[][]; [Symbol.dispose](): void } {

@@ -4,19 +4,9 @@
 import assert from "node:assert/strict";
 import { CancelledError } from "../errors.ts";
 import { createTask, shield, type Task } from "../task.ts";
-import { deferred, flush } from "./_fixtures.ts";
+import { deferred, flush, requireGc } from "./_fixtures.ts";
 
 const REPORT = "Task exception was never retrieved";
-
-function requireGc(): () => void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc !== "function") {
-    throw new Error(
-      "Cannot test the never-retrieved report as globalThis.gc is missing: run the tests with --v8-flags=--expose-gc (Deno) or --expose-gc (Node)",
-    );
-  }
-  return gc;
-}
 
 /** Records console.error calls until disposed. */
 function spyConsoleError(): { calls: unknown[][]; [Symbol.dispose](): void } {

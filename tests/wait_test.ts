@@ -13,7 +13,7 @@ import {
 } from "../mod.ts";
 import { countListeners, deferred, failing, fakeTime, flush, work } from "./_fixtures.ts";
 import { countedPromise, observersOn, observersOnFollowed } from "./_observers.ts";
-import { countedThen, pendingThenable } from "./_hostile.ts";
+import { countedThen, gatedThen, pendingThenable } from "./_hostile.ts";
 import { followedFuture } from "../_thenables.ts";
 
 /** A task function that runs until it is cancelled. */
@@ -421,12 +421,18 @@ Deno.test("wait() reads a thenable's then once", async () => {
   const [done] = await wait([counted.thenable]);
   assert.ok(done.has(counted.thenable));
   assert.equal(counted.reads(), 1);
-  // A call that may end early follows it through a future, which later calls reuse.
   await wait([counted.thenable], { returnWhen: FIRST_COMPLETED });
   assert.equal(counted.reads(), 2);
-  await wait([counted.thenable], { returnWhen: FIRST_COMPLETED });
-  await wait([counted.thenable]);
-  assert.equal(counted.reads(), 2, "a thenable that has a future is not read again");
+  // A call that may end early follows it through a future, which other calls reuse while it
+  // is pending.
+  const gated = gatedThen<number>();
+  const first = wait([gated.thenable], { returnWhen: FIRST_COMPLETED });
+  const second = wait([gated.thenable], { returnWhen: FIRST_COMPLETED });
+  const third = wait([gated.thenable]);
+  assert.equal(gated.reads(), 1, "a thenable whose future is pending is not read again");
+  gated.open(1);
+  for (const [done] of await Promise.all([first, second, third])) assert.equal(done.size, 1);
+  assert.equal(gated.reads(), 1);
 });
 
 Deno.test("wait() in a FIRST_COMPLETED loop over a pending promise and thenable adds one reaction to each", async () => {
@@ -537,7 +543,12 @@ Deno.test("wait() with nothing that ends it early follows promises itself and le
   assert.deepEqual([done.size, pending.size], [1_001, 0]);
   assert.deepEqual([...done], [...promises, rejected]);
   assert.equal(promises.some((p) => followedFuture(p) !== undefined), false);
-  // One that can end early makes the future that later calls share.
-  await wait([promises[0]!], { timeout: 1_000 });
-  assert.notEqual(followedFuture(promises[0]!), undefined);
+  // One that can end early makes the future that other calls share while it is pending, and
+  // lets it go once it settled.
+  const gate = deferred<number>();
+  const call = wait([gate.promise], { timeout: 1_000 });
+  assert.notEqual(followedFuture(gate.promise), undefined);
+  gate.resolve(1);
+  assert.equal((await call)[0].size, 1);
+  assert.equal(followedFuture(gate.promise), undefined);
 });
