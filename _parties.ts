@@ -55,6 +55,16 @@ export class Parties<A> {
   }
 
   /**
+   * Removes the oldest waiting party if it calls `fn`; O(1). For a registration handed out as
+   * its function before the list was made: that party was added first, so it is the oldest
+   * while it waits. `false` if it was not waiting here.
+   */
+  removeOldest(fn: (arg: A) => void): boolean {
+    const head = this.#head;
+    return head !== undefined && head.fn === fn && this.remove(head);
+  }
+
+  /**
    * Tells every waiting party, in order, each exactly once, and empties the list. A party that
    * another removes before its turn is not told; one added meanwhile is told too. A party that
    * throws is reported once all were told.

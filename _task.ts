@@ -34,9 +34,12 @@ export interface Job {
   run(): void;
 }
 
-/** A registration made by `TaskAccess.observe`. */
+/**
+ * A registration made by `TaskAccess.observe`: the observer itself while it is a task's only
+ * one (most are), so that it costs no list and no party.
+ */
 // deno-lint-ignore no-explicit-any
-export type Observation = Party<Task<any>>;
+export type Observation = Party<Task<any>> | Observer;
 
 /** What the modules building on tasks may do with them; made with the class. */
 export interface TaskAccess {
@@ -264,12 +267,28 @@ export class Task<T> implements PromiseLike<T> {
           observer(task);
           return undefined;
         }
-        return (task.#observers ??= new Parties()).add(observer);
+        const observers = task.#observers;
+        if (observers === undefined) return task.#observers = observer;
+        if (typeof observers !== "function") return observers.add(observer);
+        // A second observer: the first becomes the oldest party of a list (see `unobserve`).
+        const list = task.#observers = new Parties();
+        list.add(observers);
+        return list.add(observer);
       },
       unobserve: (task, observation) => {
-        if (observation !== undefined) task.#observers?.remove(observation);
+        if (observation === undefined) return;
+        const observers = task.#observers;
+        if (observers === undefined) return;
+        if (typeof observation !== "function") {
+          if (typeof observers !== "function") observers.remove(observation);
+        } else if (observers === observation) task.#observers = undefined;
+        // An observer that was alone when it came is the oldest of the list, if still there.
+        else if (typeof observers !== "function") observers.removeOldest(observation);
       },
-      observerCount: (task) => task.#observers?.size ?? 0,
+      observerCount: (task) => {
+        const observers = task.#observers;
+        return observers === undefined ? 0 : typeof observers === "function" ? 1 : observers.size;
+      },
       retrieve: (task) => task.#markRetrieved(),
       requestCancel: (task, reason) => task.#requestCancel(reason),
       state: (task) => task.#state,
@@ -303,8 +322,9 @@ export class Task<T> implements PromiseLike<T> {
   #name: string | number;
   #controller: AbortController | undefined = undefined;
   #owner: Observer | undefined = undefined;
+  // The observers: one alone, or a list once there were two at once.
   // deno-lint-ignore no-explicit-any
-  #observers: Parties<Task<any>> | undefined = undefined;
+  #observers: Parties<Task<any>> | Observer | undefined = undefined;
   #ownerKey = -1;
   #retrieved = false;
   #attachments: Attachments | undefined = undefined;
@@ -722,7 +742,14 @@ export class Task<T> implements PromiseLike<T> {
     const observers = this.#observers;
     if (observers !== undefined) {
       this.#observers = undefined;
-      observers.tell(this);
+      if (typeof observers !== "function") observers.tell(this);
+      else {
+        try {
+          observers(this);
+        } catch (error) {
+          report(error);
+        }
+      }
     }
     const attachments = this.#attachments;
     const callbacks = attachments?.callbacks;

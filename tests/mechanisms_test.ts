@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { Nesting } from "../_nesting.ts";
 import { Parties, type Party } from "../_parties.ts";
 import { Slots } from "../_slots.ts";
+import { type Observation, tasks } from "../_task.ts";
 import { StartQueue } from "../_start_queue.ts";
 import { checkDeadlines, Timer } from "../_timer.ts";
 import { followedFuture, GENERATION_MS, strongFutures } from "../_thenables.ts";
@@ -298,4 +299,34 @@ Deno.test("Thenables hold a forgotten promise weakly once the generations moved 
     gc();
   }
   assert.equal(ref!.deref(), undefined);
+});
+
+Deno.test("Task observers: one alone costs no list, and every handle removes its own in any order", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 30 }),
+      (steps) => {
+        const future = tasks.future<number>(undefined, "observed");
+        const told: number[] = [];
+        const live = new Map<number, Observation | undefined>();
+        let next = 0;
+        for (const [add, pick] of steps) {
+          if (add || live.size === 0) {
+            const id = next++;
+            live.set(id, tasks.observe(future, () => told.push(id)));
+          } else {
+            const id = [...live.keys()][pick % live.size]!;
+            tasks.unobserve(future, live.get(id));
+            // Removing twice changes nothing.
+            tasks.unobserve(future, live.get(id));
+            live.delete(id);
+          }
+          assert.equal(tasks.observerCount(future), live.size);
+        }
+        tasks.fulfil(future, 1);
+        assert.deepEqual(told, [...live.keys()]);
+        assert.equal(tasks.observerCount(future), 0);
+      },
+    ),
+  );
 });
