@@ -7,7 +7,7 @@
 import { TimeoutError } from "./errors.ts";
 import { isTask, type Observation, type Observer, type Task, tasks } from "./_task.ts";
 import type { TaskFn } from "./task.ts";
-import { type Follow, futureOf } from "./_thenables.ts";
+import { type Follow, followOnly, futureOf, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { tracking, trackTask } from "./_tracking.ts";
@@ -76,7 +76,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
         members.push(input);
         // Not watched, but no promise member's failure may go unhandled.
         const follow = follows?.[k];
-        if (follow !== undefined) futureOf(input as object, follow);
+        if (follow !== undefined) followOnly(input as object, follow);
       }
       return;
     }
@@ -269,10 +269,11 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     this.#observations = [];
     this.#futures = [];
     if (this.#completed.length === this.#members.length) return;
-    for (let i = 0; i < observations.length; i++) {
-      const observation = observations[i];
-      if (observation !== undefined) {
-        tasks.unobserve(futures[i] ?? this.#members[i] as Task<unknown>, observation);
+    for (let i = 0; i < this.#members.length; i++) {
+      const future = futures[i];
+      if (future !== undefined) unwatch(this.#members[i] as object, future, observations[i]);
+      else if (observations[i] !== undefined) {
+        tasks.unobserve(this.#members[i] as Task<unknown>, observations[i]);
       }
     }
   }

@@ -22,8 +22,11 @@
 // is moved to a `WeakMap`, so that a thenable nobody else holds is never kept alive for long.
 // The move is made by generations: at most once a second, on a new entry, the futures of the
 // generation before the current one that are still pending move, and the current one becomes
-// the previous one. An entry is thus held strongly for one to two generations, and for no
-// longer than it takes the program to follow another 64 thenables after that.
+// the previous one. A call that stops watching a future still pending, which nobody else
+// watches, moves it at once (`unwatch`, `followOnly`): once every call on a thenable settled,
+// nothing of theirs holds it. Only a call that never ends (its members never settle, nothing
+// limits it) leaves an entry held strongly, for one to two generations, and for no longer than
+// it takes the program to follow another 64 thenables after that.
 //
 // A future is never reported as an unretrieved failure (the failure is its thenable's), is not
 // tracked (internal tasks never are), and ends "cancelled" exactly when its thenable rejected
@@ -32,7 +35,7 @@
 import { checkAwaitable, type MemberKind, members, type Then } from "./_check.ts";
 import { isCancellation } from "./_cancellation.ts";
 import { followThen } from "./_follow.ts";
-import { isTask, type Task, tasks } from "./_task.ts";
+import { isTask, type Observation, type Task, tasks } from "./_task.ts";
 
 /** How a checked thenable is followed: the future made for it, or the `then` its check read. */
 export type Follow = Then | Task<unknown>;
@@ -78,6 +81,31 @@ function keep(thenable: object, future: Task<unknown>): void {
 // A settled future leaves the strong generations (it has no entry in one, or no longer counts).
 function forget(thenable: object): void {
   if (!current.delete(thenable) && previous.size !== 0) previous.delete(thenable);
+}
+
+/**
+ * Stops watching the future of `thenable`: removes the call's observation (if any), and if no
+ * call watches the future any more while it is pending, holds it weakly only.
+ */
+export function unwatch(
+  thenable: object,
+  future: Task<unknown>,
+  observation?: Observation | undefined,
+): void {
+  tasks.unobserve(future, observation);
+  if (future.done() || tasks.observerCount(future) > 0) return;
+  if (current.get(thenable) === future) current.delete(thenable);
+  else if (previous.get(thenable) === future) previous.delete(thenable);
+  else return;
+  lasting.set(thenable, future);
+}
+
+/**
+ * Follows a checked thenable that the call will not wait for (its signal aborted, its time ran
+ * out), so that its failure never goes unhandled, and keeps nothing of the call on it.
+ */
+export function followOnly(thenable: object, follow: Follow): void {
+  unwatch(thenable, futureOf(thenable, follow));
 }
 
 /** How many futures the strong generations hold; for tests. */

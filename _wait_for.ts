@@ -6,7 +6,7 @@
 import { CancelledError, TimeoutError } from "./errors.ts";
 import { isTask, type Task, tasks } from "./_task.ts";
 import { toCancelled } from "./_cancellation.ts";
-import { type Follow, futureOf } from "./_thenables.ts";
+import { type Follow, followOnly, futureOf, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { tracking, trackWaitFor } from "./_tracking.ts";
@@ -21,7 +21,7 @@ export function notWaiting(
   error: unknown,
 ): Promise<never> {
   if (isTask(aw)) tasks.retrieve(aw);
-  else if (follow !== undefined) futureOf(aw as object, follow);
+  else if (follow !== undefined) followOnly(aw as object, follow);
   return Promise.reject(error);
 }
 
@@ -90,7 +90,7 @@ export function waitForPromise<T>(
       timer.clear();
       if (link !== undefined) offAbort(link);
       link = undefined;
-      tasks.unobserve(future, observation);
+      unwatch(promise, future, observation);
     };
     const timer = new Timer(() => {
       end();

@@ -8,7 +8,7 @@
 // (`done()` of the task or the future), in a microtask queued when the condition came to hold,
 // so a member that settled in the same instant is never reported pending.
 import { isTask, type Observation, type Observer, type Task, tasks } from "./_task.ts";
-import { type Follow, futureOf } from "./_thenables.ts";
+import { type Follow, futureOf, unwatch } from "./_thenables.ts";
 import type { Then } from "./_check.ts";
 import { followThen } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -140,6 +140,7 @@ export class Waiter<M> {
   // Drops everything this call holds, so that a member that stays pending keeps nothing of
   // it.
   #release(): void {
+    const members = this.#members!;
     this.#members = undefined;
     this.#timer?.clear();
     if (this.#link !== undefined) offAbort(this.#link);
@@ -148,9 +149,10 @@ export class Waiter<M> {
     const observations = this.#observations;
     this.#watched = [];
     this.#observations = [];
-    for (let i = 0; i < observations.length; i++) {
-      const observation = observations[i];
-      if (observation !== undefined) tasks.unobserve(watched[i], observation);
+    for (let i = 0; i < watched.length; i++) {
+      const task = watched[i];
+      if (task !== members[i]) unwatch(members[i] as object, task, observations[i]);
+      else if (observations[i] !== undefined) tasks.unobserve(task, observations[i]);
     }
   }
 }

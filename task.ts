@@ -25,7 +25,7 @@
 import { isTask, Task, tasks } from "./_task.ts";
 import { checkSignal } from "./_check.ts";
 import { toCancelled } from "./_cancellation.ts";
-import { checkAwaitableOnce, futureOf } from "./_thenables.ts";
+import { checkAwaitableOnce, followOnly, futureOf, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { tracking, trackShield } from "./_tracking.ts";
 
@@ -161,7 +161,7 @@ export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
   if (signal?.aborted) {
     // The work is not followed, but its failure must not go unhandled.
     if (isTask(aw)) tasks.retrieve(aw);
-    else if (follow !== undefined) futureOf(aw as object, follow);
+    else if (follow !== undefined) followOnly(aw as object, follow);
     const outer = tasks.future<T>(noop);
     tasks.endCancelled(outer, toCancelled(signal.reason));
     return outer;
@@ -170,7 +170,8 @@ export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
   // `watched` and `observation` are set below, before anyone can cancel `outer`.
   const outer = tasks.future<T>((task, reason) => {
     if (link !== undefined) offAbort(link);
-    tasks.unobserve(watched, observation);
+    if (watched === inner) tasks.unobserve(watched, observation);
+    else unwatch(inner, watched, observation);
     tasks.endCancelled(task, reason);
   });
   const inner = typeof aw === "function" && !isTask(aw) ? createTask(aw) : aw;

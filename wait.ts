@@ -44,7 +44,7 @@
  */
 import type { Awaitable, Task } from "./task.ts";
 import { checkLimit, checkSignal, checkTime, show } from "./_check.ts";
-import { checkMembers, futureOf } from "./_thenables.ts";
+import { checkMembers, followOnly } from "./_thenables.ts";
 import { startGather } from "./_gather.ts";
 import { Waiter, waitForAll } from "./_waiter.ts";
 import { Completions } from "./_completions.ts";
@@ -506,7 +506,7 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
     // Nothing is waited for, but no promise member's failure may go unhandled.
     if (follows !== undefined) {
       for (let i = 0; i < list.length; i++) {
-        if (follows[i] !== undefined) futureOf(list[i] as object, follows[i]!);
+        if (follows[i] !== undefined) followOnly(list[i] as object, follows[i]!);
       }
     }
     return Promise.reject(signal.reason);

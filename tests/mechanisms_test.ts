@@ -10,7 +10,7 @@ import { StartQueue } from "../_start_queue.ts";
 import { checkDeadlines, Timer } from "../_timer.ts";
 import { followedFuture, GENERATION_MS, strongFutures } from "../_thenables.ts";
 import { asCompleted, FIRST_COMPLETED, shield, wait, waitFor } from "../mod.ts";
-import { fakeTime, flush, requireGc } from "./_fixtures.ts";
+import { deferred, fakeTime, flush, requireGc } from "./_fixtures.ts";
 import { countedPromise } from "./_observers.ts";
 
 Deno.test("Parties tells each party once, in order, and skips one removed before its turn", () => {
@@ -329,4 +329,41 @@ Deno.test("Task observers: one alone costs no list, and every handle removes its
       },
     ),
   );
+});
+
+Deno.test("Thenables hold a pending promise weakly once every call that waited on it settled", async () => {
+  const gc = requireGc();
+  const refs: WeakRef<object>[] = [];
+  const gate = deferred<void>();
+  const pending = () => {
+    const promise = new Promise<never>(() => {});
+    refs.push(new WeakRef(promise));
+    return promise;
+  };
+  await (async () => {
+    const shared = pending();
+    await wait([shared, pending()], { timeout: 1 });
+    await wait([shared, Promise.resolve(1)], { returnWhen: FIRST_COMPLETED });
+    await wait([pending()], { signal: AbortSignal.abort() }).catch(() => {});
+    await waitFor(pending(), 1).catch(() => {});
+    await waitFor(pending(), 0).catch(() => {});
+    for await (const _ of asCompleted([pending(), Promise.resolve(1)])) break;
+    await asCompleted([pending()], { signal: AbortSignal.abort() })[Symbol.asyncIterator]().next()
+      .catch(() => {});
+    await asCompleted([pending()], { timeout: 1 })[Symbol.asyncIterator]().next().catch(() => {});
+    const outer = shield(pending());
+    outer.cancel();
+    await outer.catch(() => {});
+    await shield(pending(), { signal: AbortSignal.abort() }).catch(() => {});
+    // One still watched by a call keeps its future: the next call shares it.
+    const watched = wait([shared, gate.promise], { returnWhen: FIRST_COMPLETED });
+    await flush();
+    gate.resolve();
+    await watched;
+  })();
+  for (let round = 0; round < 20 && refs.some((ref) => ref.deref() !== undefined); round++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+  }
+  assert.deepEqual(refs.map((ref) => ref.deref() === undefined), refs.map(() => true));
 });
