@@ -311,6 +311,47 @@ export function workloads(lib: Lib, n: number, work: Work, gatherLimit: boolean)
         return total;
       },
     },
+    // The same two calls over promises the caller already has: each promise is followed through
+    // a future of the library's, which a call that ends early leaves with nothing on the promise.
+    {
+      id: "as-completed-promises",
+      what: "`asCompleted(promises)`, one step per result",
+      against: "`Promise.all` + a per-item callback",
+      target: undefined,
+      baseline: async () => {
+        let total = 0;
+        await Promise.all(plain.map((f) => f().then((value) => total += value)));
+        return total;
+      },
+      variant: async () => {
+        let total = 0;
+        for await (const promise of asCompleted(plain.map((f) => f()))) total += await promise;
+        return total;
+      },
+    },
+    {
+      id: "wait-first-promises",
+      what: "`wait(promises, FIRST_COMPLETED)`",
+      against: "`Promise.race`",
+      target: undefined,
+      baseline: async () => {
+        const controllers = racers.map(() => new AbortController());
+        const promises = racers.map((f, i) => f(controllers[i].signal));
+        const first = await Promise.race(promises);
+        for (const controller of controllers) controller.abort();
+        await Promise.allSettled(promises);
+        return first;
+      },
+      variant: async () => {
+        const controllers = racers.map(() => new AbortController());
+        const promises = racers.map((f, i) => f(controllers[i].signal));
+        const [done] = await wait(promises, { returnWhen: FIRST_COMPLETED });
+        const first = await done.values().next().value!;
+        for (const controller of controllers) controller.abort();
+        await Promise.allSettled(promises);
+        return first;
+      },
+    },
     {
       id: "timeout",
       what: "N × `timeout(1000, body)` at once",
