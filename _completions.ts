@@ -108,8 +108,11 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     if (given !== undefined) {
       for (const i of given) {
         const member = members[i];
-        if (isTask(member)) {
-          if (this.#listening) this.#observations[i] = tasks.observe(member, this.#observer);
+        // A member with no way to follow it is a task (asked without a second brand check).
+        if (ways?.[i] === undefined) {
+          if (this.#listening) {
+            this.#observations[i] = tasks.observe(member as Task<unknown>, this.#observer);
+          }
           continue;
         }
         // Followed even when no longer listening, so that its failure never goes unhandled.

@@ -63,9 +63,9 @@ export interface TaskAccess {
   postponeStarts(): void;
   /**
    * A task with no function, settled by its owner; `onCancel` runs on its first cancel. A
-   * future nobody outside sees is given a `name`, so that it draws no `Task-<n>` number.
+   * future nobody outside sees is given a name, so that it draws no `Task-<n>` number.
    */
-  future<T>(onCancel: OnCancel | undefined, name?: string): Task<T>;
+  future<T>(onCancel: OnCancel | undefined, options?: { name: string }): Task<T>;
   /** Settles a pending task with a value. */
   fulfil<T>(task: Task<T>, value: T): void;
   /** Settles a pending task with an error (a cancellation makes it cancelled, see §3). */
@@ -244,12 +244,9 @@ export class Task<T> implements PromiseLike<T> {
       start: (task) => Task.#starts.push(task),
       schedule: (job) => Task.#starts.push(job),
       postponeStarts: () => Task.#starts.postpone(),
-      future: <T>(onCancel: OnCancel | undefined, name?: string) => {
+      future: <T>(onCancel: OnCancel | undefined, options?: { name: string }) => {
         building = true;
-        const task = new Task<T>(
-          undefined as unknown as TaskFn<T>,
-          name === undefined ? undefined : { name },
-        );
+        const task = new Task<T>(undefined as unknown as TaskFn<T>, options);
         task.#state = "running";
         if (onCancel !== undefined) (task.#attachments = new Attachments()).onCancel = onCancel;
         return task;

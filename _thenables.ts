@@ -58,6 +58,8 @@ const lasting = new WeakMap<object, Task<unknown>>();
 // clock was last read.
 let began = -Infinity;
 let entries = 0;
+// The options of every future made here: a name, so that none draws a `Task-<n>` number.
+const FUTURE = { name: "thenable" } as const;
 /** How long a generation lasts at least, in ms. */
 export const GENERATION_MS = 1_000;
 
@@ -155,7 +157,7 @@ export function futureOf(thenable: object, follow: Follow): Task<unknown> {
   // Made since the check, by another call or for an earlier place of the same member.
   const made = kept(thenable);
   if (made !== undefined) return made;
-  const future = tasks.future<unknown>(undefined, "thenable");
+  const future = tasks.future<unknown>(undefined, FUTURE);
   tasks.retrieve(future);
   keep(thenable, future);
   followThen(thenable, follow, (value) => {

@@ -306,7 +306,7 @@ Deno.test("Task observers: one alone costs no list, and every handle removes its
     fc.property(
       fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 30 }),
       (steps) => {
-        const future = tasks.future<number>(undefined, "observed");
+        const future = tasks.future<number>(undefined, { name: "observed" });
         const told: number[] = [];
         const live = new Map<number, Observation | undefined>();
         let next = 0;
