@@ -14,10 +14,10 @@
 //   the call (all, or `limit` of them) are committed then and run even if a task member has
 //   failed the gather already; under `limit` a freed slot commits the next one.
 // - A function given twice is called once; its result fills both places.
-import { isTask, type Job, type Observer, type Task, tasks } from "./_task.ts";
+import { isTask, type Job, type Observation, type Observer, type Task, tasks } from "./_task.ts";
 import { toCancelled } from "./_cancellation.ts";
 import { follow, followThen } from "./_follow.ts";
-import type { Follow } from "./_thenables.ts";
+import { type Follow, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { trackCall, trackGather, tracking, untrack } from "./_tracking.ts";
 
@@ -76,6 +76,9 @@ class Gathering implements Job {
   // [place, place of the same function's first occurrence], for functions given twice.
   #aliases: number[][] | undefined;
   #observer: Observer = (task) => this.#taskDone(task);
+  // The futures of promise members that a waiting call had made, watched here, with their
+  // observations; `undefined` when none.
+  #futures: { member: object; how: Task<unknown>; observation: Observation }[] | undefined;
   // How many task members were given (each time they were given): read at the end.
   #taskCount = 0;
   // Without returnExceptions a function's failure needs no place: it fails the gather, or the
@@ -222,9 +225,12 @@ class Gathering implements Job {
         this.#promiseDone(place, error, false);
       });
     } else {
-      tasks.observe(how, (future) => {
+      const observation = tasks.observe(how, (future) => {
         this.#promiseDone(place, tasks.outcome(future), tasks.state(future) === "fulfilled");
       });
+      // A gather that fails or is cancelled does not wait for its promise members: it stops
+      // watching their futures then (see `#release`).
+      if (observation !== undefined) (this.#futures ??= []).push({ member, how, observation });
     }
   }
 
@@ -322,6 +328,11 @@ class Gathering implements Job {
     if (this.#link !== undefined) {
       offAbort(this.#link);
       this.#link = undefined;
+    }
+    const futures = this.#futures;
+    if (futures !== undefined) {
+      this.#futures = undefined;
+      for (const { member, how, observation } of futures) unwatch(member, how, observation);
     }
   }
 }

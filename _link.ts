@@ -35,20 +35,27 @@ const registry = new WeakMap<AbortSignal, SignalLinks>();
 const aborts = new Nesting<SignalLinks>((links) => links.tell(links.signal.reason));
 
 /**
- * Calls `fn(signal.reason)` once when `signal` aborts. The signal must not be aborted yet.
- * Links are called in the order they were made.
+ * Calls `fn(signal.reason)` once when `signal` aborts, or at once (returning no link) if it has
+ * aborted already: a call that ran user code before linking (following a member runs a
+ * thenable's `then`, a promise subclass's species getter) may find its signal aborted by it,
+ * and would otherwise wait for an abort that is over. Links are called in the order they were
+ * made.
  */
-export function onAbort(signal: AbortSignal, fn: (reason: unknown) => void): Link {
+export function onAbort(signal: AbortSignal, fn: (reason: unknown) => void): Link | undefined {
+  if (signal.aborted) {
+    fn(signal.reason);
+    return undefined;
+  }
   return (registry.get(signal) ?? new SignalLinks(signal)).add(fn);
 }
 
 /**
  * Removes a link, also while its signal's links are being told; the signal's listener goes
- * with its last link. Removing a link twice, or one already told, does nothing.
+ * with its last link. Removing a link twice, one already told, or none, does nothing.
  */
-export function offAbort(link: Link): void {
-  const links = link.list as SignalLinks | undefined;
-  if (links === undefined || !links.remove(link) || links.size > 0) return;
+export function offAbort(link: Link | undefined): void {
+  const links = link?.list as SignalLinks | undefined;
+  if (links === undefined || !links.remove(link!) || links.size > 0) return;
   // Not while its links are being told: the listener is gone already.
   if (registry.get(links.signal) !== links) return;
   registry.delete(links.signal);

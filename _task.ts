@@ -174,7 +174,7 @@ function queueCallbacks(
 }
 
 // Cancels `task` when `signal` aborts.
-function linkToParent(signal: AbortSignal, task: Task<unknown>): Link {
+function linkToParent(signal: AbortSignal, task: Task<unknown>): Link | undefined {
   return onAbort(signal, (reason) => access.requestCancel(task, toCancelled(reason)));
 }
 

@@ -140,12 +140,36 @@ export function checkAwaitableOnce(
 export function checkMembers(action: string, aws: unknown, kind: MemberKind): Members {
   const list = members(action, aws);
   let follows: (Follow | undefined)[] | undefined;
-  for (let i = 0; i < list.length; i++) {
-    const follow = checkAwaitableOnce(action, `aws[${i}]`, kind, list[i]);
-    if (follow !== undefined) (follows ??= [])[i] = follow;
+  try {
+    for (let i = 0; i < list.length; i++) {
+      const follow = checkAwaitableOnce(action, `aws[${i}]`, kind, list[i]);
+      if (follow !== undefined) (follows ??= [])[i] = follow;
+    }
+  } catch (error) {
+    handleOnly(list, follows);
+    throw error;
   }
   return { list, follows };
 }
+
+/**
+ * For a call that throws for bad input after some of its members were checked: follows each
+ * thenable among them with the `then` its check read, only so that its rejection is handled
+ * (SPEC §2: no promise handed to the package causes an unhandled rejection, on any path). A
+ * thenable that has a future is followed already.
+ */
+export function handleOnly(
+  list: readonly unknown[],
+  follows: readonly (Follow | undefined)[] | undefined,
+): void {
+  if (follows === undefined) return;
+  for (let i = 0; i < follows.length; i++) {
+    const follow = follows[i];
+    if (typeof follow === "function") followThen(list[i] as object, follow, noop, noop);
+  }
+}
+
+function noop(): void {}
 
 /**
  * The future of a checked thenable, made (and the thenable followed with the `then` its check

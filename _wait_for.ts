@@ -101,6 +101,8 @@ export function waitForPromise<T>(
       end();
       settle();
     });
+    if (ms !== Infinity) timer.schedule(performance.now() + ms);
+    // Last: a signal that following the promise aborted calls back at once, and clears the timer.
     if (signal !== undefined) {
       link = onAbort(signal, (reason) => {
         link = undefined;
@@ -108,7 +110,6 @@ export function waitForPromise<T>(
         reject(reason);
       });
     }
-    if (ms !== Infinity) timer.schedule(performance.now() + ms);
   });
 }
 

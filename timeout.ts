@@ -48,7 +48,7 @@ import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 import { isTask, Task } from "./_task.ts";
 import type { Awaitable } from "./task.ts";
 import { checkFunction, checkSignal, checkTime } from "./_check.ts";
-import { checkAwaitableOnce } from "./_thenables.ts";
+import { checkAwaitableOnce, handleOnly } from "./_thenables.ts";
 import { isCancellation } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -130,13 +130,13 @@ export function sleep(ms: number | null | undefined, options?: SleepOptions): Pr
       if (link !== undefined) offAbort(link);
       resolve();
     });
+    if (delay !== Infinity) timer.schedule(performance.now() + delay);
     if (signal !== undefined) {
       link = onAbort(signal, (reason) => {
         timer.clear();
         reject(reason);
       });
     }
-    if (delay !== Infinity) timer.schedule(performance.now() + delay);
   });
 }
 
@@ -582,10 +582,17 @@ export function waitFor<T>(
   timeout: number | null | undefined,
   options?: WaitForOptions,
 ): Promise<T> {
-  const ms = checkTime("wait for awaitable", "timeout", timeout);
   const follow = checkAwaitableOnce("wait for awaitable", "aw", "awaitables", aw);
-  const signal = options?.signal;
-  checkSignal("wait for awaitable", signal);
+  let ms: number;
+  let signal: AbortSignal | undefined;
+  try {
+    ms = checkTime("wait for awaitable", "timeout", timeout);
+    signal = options?.signal;
+    checkSignal("wait for awaitable", signal);
+  } catch (error) {
+    handleOnly([aw], [follow]);
+    throw error;
+  }
   if (signal?.aborted) return notWaiting(aw, follow, signal.reason);
   if (isTask(aw)) return waitForTask(aw, ms, signal);
   if (ms <= 0) return notWaiting(aw, follow, timedOut(ms));

@@ -44,7 +44,7 @@
  */
 import type { Awaitable, Task } from "./task.ts";
 import { checkLimit, checkSignal, checkTime, show } from "./_check.ts";
-import { checkMembers, followOnly } from "./_thenables.ts";
+import { checkMembers, followOnly, handleOnly } from "./_thenables.ts";
 import { startGather } from "./_gather.ts";
 import { Waiter, waitForAll } from "./_waiter.ts";
 import { Completions } from "./_completions.ts";
@@ -61,6 +61,18 @@ export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
 
 /** When {@linkcode wait} returns: {@linkcode ALL_COMPLETED}, {@linkcode FIRST_COMPLETED} or {@linkcode FIRST_EXCEPTION}. */
 export type ReturnWhen = typeof ALL_COMPLETED | typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION;
+
+function checkReturnWhen(value: unknown): ReturnWhen {
+  if (value === undefined) return ALL_COMPLETED;
+  if (value === ALL_COMPLETED || value === FIRST_COMPLETED || value === FIRST_EXCEPTION) {
+    return value;
+  }
+  throw new TypeError(
+    `Cannot wait as 'returnWhen' must be "ALL_COMPLETED", "FIRST_COMPLETED" or "FIRST_EXCEPTION": current value is ${
+      show(value)
+    }`,
+  );
+}
 
 /**
  * The value an awaitable fulfils with: a task's or a promise's value, or what a task function
@@ -401,10 +413,17 @@ export function gather(
   aws: Iterable<Awaitable<unknown>>,
   options?: GatherOptions,
 ): Task<unknown[]> {
-  const signal = options?.signal;
-  checkSignal("gather", signal);
-  const limit = checkLimit("gather", options?.limit);
   const { list, follows } = checkMembers("gather", aws, "awaitables");
+  let signal: AbortSignal | undefined;
+  let limit: number;
+  try {
+    signal = options?.signal;
+    checkSignal("gather", signal);
+    limit = checkLimit("gather", options?.limit);
+  } catch (error) {
+    handleOnly(list, follows);
+    throw error;
+  }
   return startGather(list, follows, Boolean(options?.returnExceptions), signal, limit);
 }
 
@@ -488,20 +507,18 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
   if (list.length === 0) {
     throw new TypeError(`Cannot wait as 'aws' must not be empty: current value is ${show(aws)}`);
   }
-  const timeout = checkTime("wait", "timeout", options?.timeout);
-  const returnWhen = options?.returnWhen ?? ALL_COMPLETED;
-  if (
-    returnWhen !== ALL_COMPLETED && returnWhen !== FIRST_COMPLETED &&
-    returnWhen !== FIRST_EXCEPTION
-  ) {
-    throw new TypeError(
-      `Cannot wait as 'returnWhen' must be "ALL_COMPLETED", "FIRST_COMPLETED" or "FIRST_EXCEPTION": current value is ${
-        show(returnWhen)
-      }`,
-    );
+  let timeout: number;
+  let returnWhen: ReturnWhen;
+  let signal: AbortSignal | undefined;
+  try {
+    timeout = checkTime("wait", "timeout", options?.timeout);
+    returnWhen = checkReturnWhen(options?.returnWhen);
+    signal = options?.signal;
+    checkSignal("wait", signal);
+  } catch (error) {
+    handleOnly(list, follows);
+    throw error;
   }
-  const signal = options?.signal;
-  checkSignal("wait", signal);
   if (signal?.aborted) {
     // Nothing is waited for, but no promise member's failure may go unhandled.
     if (follows !== undefined) {
@@ -596,9 +613,16 @@ export function asCompleted<A extends Awaitable<unknown>>(
 ): AsCompletedIterable<AsCompletedMember<A>, AwaitableValue<A>> {
   const action = "iterate in completion order";
   const { list, follows } = checkMembers(action, aws, "awaitables");
-  const timeout = checkTime(action, "timeout", options?.timeout);
-  const signal = options?.signal;
-  checkSignal(action, signal);
+  let timeout: number;
+  let signal: AbortSignal | undefined;
+  try {
+    timeout = checkTime(action, "timeout", options?.timeout);
+    signal = options?.signal;
+    checkSignal(action, signal);
+  } catch (error) {
+    handleOnly(list, follows);
+    throw error;
+  }
   return new Completions(list, follows, timeout, signal) as AsCompletedIterable<
     AsCompletedMember<A>,
     AwaitableValue<A>

@@ -104,3 +104,18 @@ Deno.test("offAbort() during the abort removes a link not told yet: it is never 
   // The second link's owner is done with it before its turn came.
   assert.deepEqual(log, ["first", "third"]);
 });
+
+Deno.test("onAbort() calls back at once for a signal that aborted already, adding no listener", () => {
+  const controller = new AbortController();
+  const listeners = countListeners(controller.signal);
+  const reason = new Error("over already");
+  controller.abort(reason);
+  const told: unknown[] = [];
+  const link = onAbort(controller.signal, (r) => told.push(r));
+  assert.deepEqual(told, [reason]);
+  assert.equal(link, undefined);
+  assert.equal(listeners(), 0);
+  assert.equal(linkCount(controller.signal), 0);
+  offAbort(link);
+  assert.deepEqual(told, [reason]);
+});

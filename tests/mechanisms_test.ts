@@ -9,7 +9,7 @@ import { type Observation, tasks } from "../_task.ts";
 import { StartQueue } from "../_start_queue.ts";
 import { checkDeadlines, Timer } from "../_timer.ts";
 import { followedFuture, GENERATION_MS, strongFutures } from "../_thenables.ts";
-import { asCompleted, FIRST_COMPLETED, shield, wait, waitFor } from "../mod.ts";
+import { asCompleted, FIRST_COMPLETED, gather, shield, wait, waitFor } from "../mod.ts";
 import { deferred, fakeTime, flush, requireGc } from "./_fixtures.ts";
 import { countedPromise } from "./_observers.ts";
 
@@ -355,6 +355,14 @@ Deno.test("Thenables hold a pending promise weakly once every call that waited o
     outer.cancel();
     await outer.catch(() => {});
     await shield(pending(), { signal: AbortSignal.abort() }).catch(() => {});
+    // A gather that fails or is cancelled stops watching the future a waiting call made.
+    const gathered = pending();
+    const making = wait([gathered], { timeout: 1 });
+    const cancelled = gather([gathered]);
+    cancelled.cancel();
+    await cancelled.catch(() => {});
+    await gather([gathered, Promise.reject(new Error("fails the gather"))]).catch(() => {});
+    await making;
     // One still watched by a call keeps its future: the next call shares it.
     const watched = wait([shared, gate.promise], { returnWhen: FIRST_COMPLETED });
     await flush();

@@ -12,7 +12,7 @@ import {
   gather,
   shield,
   sleep,
-  type Task,
+  Task,
   type Timeout,
   timeout,
   timeoutAt,
@@ -881,4 +881,69 @@ Deno.test("createTask(), sleep() and taskGroup() word their TypeError for a sign
     name: "TypeError",
     message: expected("create task group"),
   });
+});
+
+/** A pending promise whose subclass runs `onSpecies` when a `then` call asks for its species. */
+function speciesHook(onSpecies: () => void): Promise<never> {
+  let ran = false;
+  class Hooked<T> extends Promise<T> {
+    static override get [Symbol.species]() {
+      if (!ran) {
+        ran = true;
+        onSpecies();
+      }
+      return Promise;
+    }
+  }
+  return new Hooked<never>(() => {});
+}
+
+Deno.test("wait(), asCompleted(), waitFor(), shield() and gather() end when following a member aborts their signal", async () => {
+  using time = fakeTime();
+  const calls: [string, (member: Promise<never>, signal: AbortSignal) => PromiseLike<unknown>][] = [
+    ["wait", (p, signal) => wait([p], { returnWhen: FIRST_COMPLETED, timeout: 1_000, signal })],
+    [
+      "asCompleted",
+      (p, signal) => asCompleted([p], { timeout: 1_000, signal })[Symbol.asyncIterator]().next(),
+    ],
+    ["waitFor", (p, signal) => waitFor(p, 1_000, { signal })],
+    ["shield", (p, signal) => shield(p, { signal })],
+    ["gather", (p, signal) => gather([p], { signal })],
+  ];
+  for (const [name, call] of calls) {
+    const controller = new AbortController();
+    const listeners = countListeners(controller.signal);
+    const reason = new Error(`aborted while ${name} followed its member`);
+    const made = call(speciesHook(() => controller.abort(reason)), controller.signal);
+    const outcome = await settleWithin(made);
+    assert.ok(outcome !== undefined && !outcome.ok, `${name} settled: ${outcome}`);
+    if (made instanceof Task) assert.equal(made.cancelled(), true, name);
+    else assert.equal(outcome.error, reason, name);
+    assert.equal(listeners(), 0, name);
+    assert.equal(time.timers(), 0, name);
+  }
+});
+
+Deno.test("gather(), wait(), asCompleted(), waitFor() and shield() leave no rejection unhandled when they throw for bad input", async () => {
+  using escapes = trapEscapes();
+  const rejected = () => Promise.reject(new Error("handed to a call that threw"));
+  const bad = { signal: {} as AbortSignal };
+  const calls: [string, () => unknown][] = [
+    ["gather: bad member", () => gather([rejected(), 42 as never])],
+    ["gather: bad limit", () => gather([rejected()], { limit: 0 })],
+    ["gather: bad signal", () => gather([rejected()], bad)],
+    ["wait: bad member", () => wait([rejected(), 42 as never])],
+    ["wait: bad returnWhen", () => wait([rejected()], { returnWhen: "NEVER" as never })],
+    ["wait: bad timeout", () => wait([rejected()], { timeout: Number.NaN })],
+    ["wait: bad signal", () => wait([rejected()], bad)],
+    ["asCompleted: bad timeout", () => asCompleted([rejected()], { timeout: Number.NaN })],
+    ["asCompleted: bad signal", () => asCompleted([rejected()], bad)],
+    ["waitFor: bad timeout", () => waitFor(rejected(), Number.NaN)],
+    ["waitFor: bad signal", () => waitFor(rejected(), 1, bad)],
+    ["shield: bad signal", () => shield(rejected(), bad)],
+  ];
+  for (const [name, call] of calls) {
+    assert.throws(call, (error) => error instanceof TypeError || error instanceof RangeError, name);
+  }
+  await assertNothingEscaped(escapes);
 });
