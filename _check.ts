@@ -2,6 +2,7 @@
 // Every input check, so that every public function words its errors the same way: the failed
 // action first, then the rule, then the current value. Values are user values: reading them
 // must never throw (a revoked proxy throws on any access), so `show()` guards every read.
+import { handleRejection } from "./_follow.ts";
 
 /** Renders a value for an error message; never throws. */
 export function show(value: unknown): string {
@@ -29,9 +30,13 @@ function guard(read: () => string, fallback: string): string {
   }
 }
 
-/** Throws `TypeError` unless `fn` is a function. */
+/**
+ * Throws `TypeError` unless `fn` is a function; a promise given instead has its rejection
+ * handled first.
+ */
 export function checkFunction(action: string, param: string, fn: unknown): void {
   if (typeof fn !== "function") {
+    handleRejection(fn);
     throw new TypeError(
       `Cannot ${action} as '${param}' must be a function: current value is ${show(fn)}`,
     );
@@ -160,7 +165,16 @@ export function members(action: string, aws: unknown): unknown[] {
       `Cannot ${action} as 'aws' must be an iterable: current value is ${show(aws)}`,
     );
   }
-  return Array.isArray(aws) ? aws.slice() : Array.from(aws as Iterable<unknown>);
+  if (Array.isArray(aws)) return aws.slice();
+  const list: unknown[] = [];
+  try {
+    for (const member of aws as Iterable<unknown>) list.push(member);
+  } catch (error) {
+    // An iterator that throws midway: the promises it gave before must not go unhandled.
+    for (const member of list) handleRejection(member);
+    throw error;
+  }
+  return list;
 }
 
 function isIterable(value: unknown): boolean {

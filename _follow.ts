@@ -85,6 +85,23 @@ function followThenable(
   });
 }
 
+/**
+ * Marks the rejection of a native promise handled, and does nothing for any other value: for a
+ * value handed to a call that throws for bad input (SPEC §2: a promise handed to the package
+ * never causes an unhandled rejection, on any path). Its `then` is not read; only native
+ * promises report unhandled rejections.
+ */
+export function handleRejection(value: unknown): void {
+  if (value === null || typeof value !== "object" || !isPromise(value)) return;
+  try {
+    nativeThen.call(value, undefined, noop);
+  } catch {
+    // A promise subclass whose species constructor throws: nothing more can be done.
+  }
+}
+
+function noop(): void {}
+
 function selfResolution(): TypeError {
   return new TypeError("Cannot settle a task with itself: its function returned the task");
 }

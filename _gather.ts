@@ -225,6 +225,9 @@ class Gathering implements Job {
         this.#promiseDone(place, error, false);
       });
     } else {
+      // Failed already (a member before was a failed task): a future handles its promise's
+      // rejection by itself, and nothing would remove this observation.
+      if (this.future.done()) return;
       const observation = tasks.observe(how, (future) => {
         this.#promiseDone(place, tasks.outcome(future), tasks.state(future) === "fulfilled");
       });

@@ -336,12 +336,11 @@ export class Task<T> implements PromiseLike<T> {
   constructor(fn: TaskFn<T>, options?: TaskOptions) {
     const internal = building;
     building = false;
+    // Checked before a name is drawn, so bad input leaves no gap in the `Task-<n>` numbers, and
+    // before the options are read, so that a promise given as `fn` is handled whatever they do.
+    if (!internal) checkFunction("create task", "fn", fn);
     const signal = internal ? undefined : options?.signal;
-    // Checked before a name is drawn, so bad input leaves no gap in the `Task-<n>` numbers.
-    if (!internal) {
-      checkFunction("create task", "fn", fn);
-      checkSignal("create task", signal);
-    }
+    if (!internal) checkSignal("create task", signal);
     this.#value = fn;
     const name = options?.name;
     this.#name = name === undefined ? ++counter : String(name);
@@ -355,6 +354,8 @@ export class Task<T> implements PromiseLike<T> {
         return;
       }
       attachments.link = linkToParent(signal, this);
+      // Reading the signal's state ran its code, which may have aborted it: then it is over.
+      if (this.#state !== "new") return;
     }
     if (tracking) trackTask(this, signal);
     Task.#starts.push(this);

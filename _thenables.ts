@@ -34,7 +34,7 @@
 // every call reads "failed" the same way. Tasks and functions never come here.
 import { checkAwaitable, type MemberKind, members, type Then } from "./_check.ts";
 import { isCancellation } from "./_cancellation.ts";
-import { followThen } from "./_follow.ts";
+import { followThen, handleRejection } from "./_follow.ts";
 import { isTask, type Observation, type Task, tasks } from "./_task.ts";
 
 /** How a checked thenable is followed: the future made for it, or the `then` its check read. */
@@ -140,13 +140,16 @@ export function checkAwaitableOnce(
 export function checkMembers(action: string, aws: unknown, kind: MemberKind): Members {
   const list = members(action, aws);
   let follows: (Follow | undefined)[] | undefined;
+  let i = 0;
   try {
-    for (let i = 0; i < list.length; i++) {
+    for (; i < list.length; i++) {
       const follow = checkAwaitableOnce(action, `aws[${i}]`, kind, list[i]);
       if (follow !== undefined) (follows ??= [])[i] = follow;
     }
   } catch (error) {
     handleOnly(list, follows);
+    // The members after the bad one were not checked: their `then` is not read.
+    for (let j = i + 1; j < list.length; j++) handleRejection(list[j]);
     throw error;
   }
   return { list, follows };

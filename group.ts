@@ -502,10 +502,11 @@ export function taskGroup<T>(
   const signal = options?.signal;
   checkSignal("create task group", signal);
   const limit = checkLimit("create task group", options?.limit);
+  // Read before the signal is asked: reading it may run code that aborts the signal.
+  const given = options?.name;
+  const name = given === undefined ? undefined : String(given);
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    new Group(options?.name, limit, signal, resolve as (value: unknown) => void, reject).start(
-      body,
-    );
+    new Group(name, limit, signal, resolve as (value: unknown) => void, reject).start(body);
   });
 }

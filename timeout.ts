@@ -460,6 +460,7 @@ export function timeout<T>(
   body: (scope: Timeout) => T | PromiseLike<T>,
   options?: TimeoutOptions,
 ): Promise<T> {
+  checkFunction("start timeout", "body", body);
   const ms = checkTime("start timeout", "delay", delay);
   return start(performance.now() + ms, body, options);
 }
@@ -500,6 +501,7 @@ export function timeoutAt<T>(
   body: (scope: Timeout) => T | PromiseLike<T>,
   options?: TimeoutOptions,
 ): Promise<T> {
+  checkFunction("start timeout", "body", body);
   const when = checkTime("start timeout", "deadline", deadline);
   return start(when, body, options);
 }
@@ -509,7 +511,6 @@ function start<T>(
   body: (scope: Timeout) => T | PromiseLike<T>,
   options: TimeoutOptions | undefined,
 ): Promise<T> {
-  checkFunction("start timeout", "body", body);
   const signal = options?.signal;
   checkSignal("start timeout", signal);
   if (signal?.aborted) return Promise.reject(signal.reason);

@@ -416,15 +416,17 @@ export function gather(
   const { list, follows } = checkMembers("gather", aws, "awaitables");
   let signal: AbortSignal | undefined;
   let limit: number;
+  let returnExceptions: boolean;
   try {
     signal = options?.signal;
     checkSignal("gather", signal);
     limit = checkLimit("gather", options?.limit);
+    returnExceptions = Boolean(options?.returnExceptions);
   } catch (error) {
     handleOnly(list, follows);
     throw error;
   }
-  return startGather(list, follows, Boolean(options?.returnExceptions), signal, limit);
+  return startGather(list, follows, returnExceptions, signal, limit);
 }
 
 /**

@@ -9,7 +9,7 @@ import { type Observation, tasks } from "../_task.ts";
 import { StartQueue } from "../_start_queue.ts";
 import { checkDeadlines, Timer } from "../_timer.ts";
 import { followedFuture, GENERATION_MS, strongFutures } from "../_thenables.ts";
-import { asCompleted, FIRST_COMPLETED, gather, shield, wait, waitFor } from "../mod.ts";
+import { asCompleted, createTask, FIRST_COMPLETED, gather, shield, wait, waitFor } from "../mod.ts";
 import { deferred, fakeTime, flush, requireGc } from "./_fixtures.ts";
 import { countedPromise } from "./_observers.ts";
 
@@ -362,6 +362,11 @@ Deno.test("Thenables hold a pending promise weakly once every call that waited o
     cancelled.cancel();
     await cancelled.catch(() => {});
     await gather([gathered, Promise.reject(new Error("fails the gather"))]).catch(() => {});
+    const failedTask = createTask(() => {
+      throw new Error("failed before the gather began");
+    });
+    await failedTask.catch(() => {});
+    await gather([failedTask, gathered]).catch(() => {});
     await making;
     // One still watched by a call keeps its future: the next call shares it.
     const watched = wait([shared, gate.promise], { returnWhen: FIRST_COMPLETED });

@@ -21,6 +21,7 @@ import {
   waitFor,
 } from "../mod.ts";
 import { taskGroup } from "../group.ts";
+import { assertNoLeakedTasks } from "../testing.ts";
 import { countListeners, deferred, fakeTime, flush, watch } from "./_fixtures.ts";
 import {
   describeEscapes,
@@ -941,9 +942,77 @@ Deno.test("gather(), wait(), asCompleted(), waitFor() and shield() leave no reje
     ["waitFor: bad timeout", () => waitFor(rejected(), Number.NaN)],
     ["waitFor: bad signal", () => waitFor(rejected(), 1, bad)],
     ["shield: bad signal", () => shield(rejected(), bad)],
+    ["gather: bad member first", () => gather([42 as never, rejected()])],
+    ["wait: a function, then a promise", () => wait([(() => 1) as never, rejected()])],
+    ["gather: returnExceptions that throws", () =>
+      gather([rejected()], {
+        get returnExceptions(): boolean {
+          throw new TypeError("returnExceptions getter");
+        },
+      })],
+    ["gather: an iterator that throws", () => gather(throwsAfter(rejected()))],
+    ["wait: an iterator that throws", () => wait(throwsAfter(rejected()))],
+    ["createTask: a promise", () => createTask(rejected() as never)],
+    ["createTask: a promise, options that throw", () =>
+      createTask(rejected() as never, {
+        get signal(): AbortSignal {
+          throw new TypeError("signal getter");
+        },
+      })],
+    ["timeout: a promise", () => timeout(10, rejected() as never)],
+    ["timeout: a promise, a bad delay", () => timeout(Number.NaN, rejected() as never)],
+    ["timeoutAt: a promise, a bad deadline", () => timeoutAt(Number.NaN, rejected() as never)],
   ];
   for (const [name, call] of calls) {
-    assert.throws(call, (error) => error instanceof TypeError || error instanceof RangeError, name);
+    // The call's own error (a TypeError or RangeError), or the iterator's.
+    assert.throws(call, Error, name);
   }
+  await taskGroup((tg) => {
+    assert.throws(() => tg.createTask(rejected() as never), TypeError);
+  });
   await assertNothingEscaped(escapes);
+});
+
+/** An iterable that yields `first`, then throws. */
+function* throwsAfter(first: unknown): Generator<never> {
+  yield first as never;
+  throw new Error("the iterator broke");
+}
+
+Deno.test("taskGroup() whose options' name aborts its signal rejects with the reason without calling the body", async () => {
+  const controller = new AbortController();
+  const reason = new Error("aborted while the name was read");
+  let called = false;
+  const group = taskGroup(() => {
+    called = true;
+  }, {
+    signal: controller.signal,
+    get name() {
+      controller.abort(reason);
+      return "aborting";
+    },
+  });
+  await assert.rejects(group, (error) => error === reason);
+  assert.equal(called, false);
+});
+
+Deno.test("createTask() whose signal aborts as its state is read is cancelled and not left tracked", async () => {
+  const controller = new AbortController();
+  let reads = 0;
+  Object.defineProperty(controller.signal, "aborted", {
+    get() {
+      if (reads++ > 0) return true;
+      controller.abort(new Error("aborted while read"));
+      return false;
+    },
+  });
+  let ran = false;
+  await assertNoLeakedTasks(async () => {
+    const task = createTask(() => {
+      ran = true;
+    }, { signal: controller.signal });
+    await task.catch(() => {});
+    assert.equal(task.cancelled(), true);
+  });
+  assert.equal(ran, false);
 });
