@@ -177,6 +177,22 @@ export function workloads(lib: Lib, n: number, work: Work, gatherLimit: boolean)
       }),
   );
 
+  // The raw first-one-wins: race the racers, then abort and await the rest.
+  const rawRace = async () => {
+    const controllers = racers.map(() => new AbortController());
+    const promises = racers.map((f, i) => f(controllers[i].signal));
+    const first = await Promise.race(promises);
+    for (const controller of controllers) controller.abort();
+    await Promise.allSettled(promises);
+    return first;
+  };
+  // The raw "each result as it comes": a callback per item.
+  const rawEach = async () => {
+    let total = 0;
+    await Promise.all(plain.map((f) => f().then((value) => total += value)));
+    return total;
+  };
+
   const list: Workload[] = [
     {
       id: "aa-plain",
@@ -279,14 +295,7 @@ export function workloads(lib: Lib, n: number, work: Work, gatherLimit: boolean)
       what: "`wait(FIRST_COMPLETED)` + cancel the rest",
       against: "`Promise.race` + an `AbortController` each",
       target: 2,
-      baseline: async () => {
-        const controllers = racers.map(() => new AbortController());
-        const promises = racers.map((f, i) => f(controllers[i].signal));
-        const first = await Promise.race(promises);
-        for (const controller of controllers) controller.abort();
-        await Promise.allSettled(promises);
-        return first;
-      },
+      baseline: rawRace,
       variant: async () => {
         const tasks = racers.map((f) => createTask(f));
         const [done, pending] = await wait(tasks, { returnWhen: FIRST_COMPLETED });
@@ -300,11 +309,7 @@ export function workloads(lib: Lib, n: number, work: Work, gatherLimit: boolean)
       what: "`asCompleted(fns)`, one step per result",
       against: "`Promise.all` + a per-item callback",
       target: 1.5,
-      baseline: async () => {
-        let total = 0;
-        await Promise.all(plain.map((f) => f().then((value) => total += value)));
-        return total;
-      },
+      baseline: rawEach,
       variant: async () => {
         let total = 0;
         for await (const task of asCompleted(plain)) total += task.result();
@@ -318,11 +323,7 @@ export function workloads(lib: Lib, n: number, work: Work, gatherLimit: boolean)
       what: "`asCompleted(promises)`, one step per result",
       against: "`Promise.all` + a per-item callback",
       target: undefined,
-      baseline: async () => {
-        let total = 0;
-        await Promise.all(plain.map((f) => f().then((value) => total += value)));
-        return total;
-      },
+      baseline: rawEach,
       variant: async () => {
         let total = 0;
         for await (const promise of asCompleted(plain.map((f) => f()))) total += await promise;
@@ -334,14 +335,7 @@ export function workloads(lib: Lib, n: number, work: Work, gatherLimit: boolean)
       what: "`wait(promises, FIRST_COMPLETED)`",
       against: "`Promise.race`",
       target: undefined,
-      baseline: async () => {
-        const controllers = racers.map(() => new AbortController());
-        const promises = racers.map((f, i) => f(controllers[i].signal));
-        const first = await Promise.race(promises);
-        for (const controller of controllers) controller.abort();
-        await Promise.allSettled(promises);
-        return first;
-      },
+      baseline: rawRace,
       variant: async () => {
         const controllers = racers.map(() => new AbortController());
         const promises = racers.map((f, i) => f(controllers[i].signal));
