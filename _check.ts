@@ -31,14 +31,23 @@ function guard(read: () => string, fallback: string): string {
 }
 
 /**
- * Throws `TypeError` unless `fn` is a function; a promise given instead has its rejection
- * handled first.
+ * The error for a value a check refused, once the value's rejection is handled if it is a
+ * promise (a forgotten `await`): SPEC §2, no promise handed to the package causes an unhandled
+ * rejection, on any path.
  */
+export function refused<E extends Error>(error: E, value: unknown): E {
+  handleRejection(value);
+  return error;
+}
+
+/** Throws `TypeError` unless `fn` is a function. */
 export function checkFunction(action: string, param: string, fn: unknown): void {
   if (typeof fn !== "function") {
-    handleRejection(fn);
-    throw new TypeError(
-      `Cannot ${action} as '${param}' must be a function: current value is ${show(fn)}`,
+    throw refused(
+      new TypeError(
+        `Cannot ${action} as '${param}' must be a function: current value is ${show(fn)}`,
+      ),
+      fn,
     );
   }
 }
@@ -51,10 +60,13 @@ export function checkFunction(action: string, param: string, fn: unknown): void 
 export function checkTime(action: string, param: string, value: unknown): number {
   if (value === undefined || value === null) return Infinity;
   if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot ${action} as '${param}' must be a number of milliseconds: current value is ${
-        show(value)
-      }`,
+    throw refused(
+      new TypeError(
+        `Cannot ${action} as '${param}' must be a number of milliseconds: current value is ${
+          show(value)
+        }`,
+      ),
+      value,
     );
   }
   if (Number.isNaN(value)) {
@@ -66,16 +78,37 @@ export function checkTime(action: string, param: string, value: unknown): number
 /** Throws `TypeError` unless `signal` is `undefined` or an `AbortSignal`. */
 export function checkSignal(action: string, signal: unknown): void {
   if (signal !== undefined && !isSignal(signal)) {
-    throw new TypeError(
-      `Cannot ${action} as 'signal' must be an AbortSignal: current value is ${show(signal)}`,
+    throw refused(
+      new TypeError(
+        `Cannot ${action} as 'signal' must be an AbortSignal: current value is ${show(signal)}`,
+      ),
+      signal,
     );
   }
 }
 
-// `instanceof`, guarded: a proxy whose `getPrototypeOf` trap throws is no signal.
+// The platform's own getters of a signal's state. A signal handed in is read through them only:
+// a getter defined on the instance (a hostile `aborted` that aborts the signal when read, or
+// answers differently each time) is never run, and every read agrees with the listeners.
+const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")!.get!;
+const reasonGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "reason")!.get!;
+
+/** Whether `signal` has aborted, by the platform's getter (see above). */
+export function aborted(signal: AbortSignal): boolean {
+  return abortedGetter.call(signal) as boolean;
+}
+
+/** The reason `signal` aborted with, by the platform's getter (see above). */
+export function reasonOf(signal: AbortSignal): unknown {
+  return reasonGetter.call(signal);
+}
+
+// A brand check: the platform's getter throws for anything but a real signal (a proxy, an object
+// made from `AbortSignal.prototype`), and runs no code of the value's.
 function isSignal(value: unknown): boolean {
   try {
-    return value instanceof AbortSignal;
+    abortedGetter.call(value);
+    return true;
   } catch {
     return false;
   }
@@ -87,8 +120,11 @@ export function checkLimit(action: string, limit: unknown): number {
   if (limit === Infinity || (Number.isInteger(limit) && (limit as number) > 0)) {
     return limit as number;
   }
-  throw new RangeError(
-    `Cannot ${action} as 'limit' must be a positive integer: current value is ${show(limit)}`,
+  throw refused(
+    new RangeError(
+      `Cannot ${action} as 'limit' must be a positive integer: current value is ${show(limit)}`,
+    ),
+    limit,
   );
 }
 
@@ -96,8 +132,11 @@ export function checkLimit(action: string, limit: unknown): number {
 export function checkMessage(action: string, message: unknown): string | undefined {
   if (message === undefined || typeof message === "string") return message;
   if (typeof message === "symbol" || (typeof message === "object" && message !== null)) {
-    throw new TypeError(
-      `Cannot ${action} as 'message' must be a string: current value is ${show(message)}`,
+    throw refused(
+      new TypeError(
+        `Cannot ${action} as 'message' must be a string: current value is ${show(message)}`,
+      ),
+      message,
     );
   }
   return String(message);
@@ -161,8 +200,10 @@ export function checkAwaitable(
  */
 export function members(action: string, aws: unknown): unknown[] {
   if (!isIterable(aws)) {
-    throw new TypeError(
-      `Cannot ${action} as 'aws' must be an iterable: current value is ${show(aws)}`,
+    // A promise of the members (`gather(fetchAll())`) is refused, and its rejection handled.
+    throw refused(
+      new TypeError(`Cannot ${action} as 'aws' must be an iterable: current value is ${show(aws)}`),
+      aws,
     );
   }
   if (Array.isArray(aws)) return aws.slice();

@@ -12,6 +12,7 @@ import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { tracking, trackTask } from "./_tracking.ts";
 import type { AsCompletedIterator } from "./wait.ts";
+import { aborted, reasonOf } from "./_check.ts";
 
 function noop(): void {}
 
@@ -68,8 +69,8 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     // them and makes the members, as the Set's size says whether an add was new.
     const seen = list.length > 1 ? new Set<unknown>() : undefined;
     const members = this.#members;
-    if (signal?.aborted) {
-      this.#error = { reason: signal.reason };
+    if (signal !== undefined && aborted(signal)) {
+      this.#error = { reason: reasonOf(signal) };
       for (let k = 0; k < list.length; k++) {
         const input = list[k];
         if (seen !== undefined && seen.size === seen.add(input).size) continue;

@@ -20,6 +20,7 @@ import { follow, followThen } from "./_follow.ts";
 import { type Follow, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { trackCall, trackGather, tracking, untrack } from "./_tracking.ts";
+import { aborted, reasonOf } from "./_check.ts";
 
 function noop(): void {}
 
@@ -286,7 +287,8 @@ class Gathering implements Job {
 
   #complete(): void {
     if (this.future.done()) return;
-    if (this.#signal?.aborted) return this.#cancel(toCancelled(this.#signal.reason));
+    const signal = this.#signal;
+    if (signal !== undefined && aborted(signal)) return this.#cancel(toCancelled(reasonOf(signal)));
     const list = this.#list;
     const results = this.#results;
     if (this.#taskCount > 0) {
@@ -351,7 +353,7 @@ export function startGather(
   signal: AbortSignal | undefined,
   limit: number,
 ): Task<unknown[]> {
-  if (signal?.aborted) {
+  if (signal !== undefined && aborted(signal)) {
     for (let i = 0; i < list.length; i++) {
       const member = list[i];
       const how = follows?.[i];
@@ -360,7 +362,7 @@ export function startGather(
       else if (typeof how === "function") followThen(member as object, how, noop, noop);
     }
     const future = tasks.future<unknown[]>(noop);
-    tasks.endCancelled(future, toCancelled(signal.reason));
+    tasks.endCancelled(future, toCancelled(reasonOf(signal)));
     return future;
   }
   const gathering = new Gathering(list, follows, returnExceptions, signal, limit);

@@ -10,6 +10,7 @@
 // instead (see `Nesting`), so that no chain overflows the call stack.
 import { Nesting } from "./_nesting.ts";
 import { Parties, type Party } from "./_parties.ts";
+import { aborted, reasonOf } from "./_check.ts";
 
 /** A registration made by {@linkcode onAbort}; pass it to {@linkcode offAbort}. */
 export type Link = Party<unknown>;
@@ -32,7 +33,7 @@ class SignalLinks extends Parties<unknown> {
 }
 
 const registry = new WeakMap<AbortSignal, SignalLinks>();
-const aborts = new Nesting<SignalLinks>((links) => links.tell(links.signal.reason));
+const aborts = new Nesting<SignalLinks>((links) => links.tell(reasonOf(links.signal)));
 
 /**
  * Calls `fn(signal.reason)` once when `signal` aborts, or at once (returning no link) if it has
@@ -42,8 +43,8 @@ const aborts = new Nesting<SignalLinks>((links) => links.tell(links.signal.reaso
  * made.
  */
 export function onAbort(signal: AbortSignal, fn: (reason: unknown) => void): Link | undefined {
-  if (signal.aborted) {
-    fn(signal.reason);
+  if (aborted(signal)) {
+    fn(reasonOf(signal));
     return undefined;
   }
   return (registry.get(signal) ?? new SignalLinks(signal)).add(fn);

@@ -3,9 +3,9 @@
 // (groups, combinators, time limits) need. That access is made here, with the class, when this
 // module is evaluated: no other module fills anything in, and nothing can see it half made.
 import { CancelledError, InvalidStateError } from "./errors.ts";
-import { checkFunction, checkMessage, checkSignal } from "./_check.ts";
+import { aborted, checkFunction, checkMessage, checkSignal, reasonOf } from "./_check.ts";
 import { isCancelledError, nameOf, toCancelled } from "./_cancellation.ts";
-import { follow } from "./_follow.ts";
+import { follow, handleRejection, onRejection } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Nesting } from "./_nesting.ts";
 import { Parties, type Party } from "./_parties.ts";
@@ -146,7 +146,8 @@ function runCallbacks(task: Task<any>, callbacks: ((task: any) => void)[]): void
   let failures: unknown[] | undefined;
   for (const callback of callbacks) {
     try {
-      callback(task);
+      // An `async` callback that rejects is reported like one that throws.
+      onRejection(callback(task), report);
     } catch (error) {
       (failures ??= []).push(error);
     }
@@ -347,8 +348,8 @@ export class Task<T> implements PromiseLike<T> {
     if (internal) return;
     if (signal !== undefined) {
       const attachments = this.#attachments = new Attachments();
-      if (signal.aborted) {
-        attachments.reason = toCancelled(signal.reason);
+      if (aborted(signal)) {
+        attachments.reason = toCancelled(reasonOf(signal));
         this.#state = "cancelled";
         this.#value = attachments.reason;
         return;
@@ -509,7 +510,9 @@ export class Task<T> implements PromiseLike<T> {
    * Callbacks run asynchronously (never inside the call that settled or cancelled the task),
    * once each, in registration order, also when added after the task is done. A callback that
    * throws is reported (`reportError` where it exists, otherwise `console.error`) once the
-   * callbacks due with it have run: the others still run. Adding a callback counts as retrieving the task's failure.
+   * callbacks due with it have run: the others still run. An `async` callback whose promise
+   * rejects is reported too, when it rejects. Adding a callback counts as retrieving the task's
+   * failure.
    *
    * @param callback Called with the task.
    * @throws {TypeError} If `callback` is not a function.
@@ -559,6 +562,8 @@ export class Task<T> implements PromiseLike<T> {
    * ```
    */
   removeDoneCallback(callback: (task: Task<T>) => void): number {
+    // Nothing to check (anything else is simply not registered), but a promise is handled.
+    if (typeof callback !== "function") handleRejection(callback);
     const attachments = this.#attachments;
     const callbacks = attachments?.callbacks;
     if (callbacks === undefined) return 0;

@@ -10,6 +10,7 @@ import { type Follow, followOnly, futureOf, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Timer } from "./_timer.ts";
 import { tracking, trackWaitFor } from "./_tracking.ts";
+import { reasonOf } from "./_check.ts";
 
 /**
  * Rejects with `error` without waiting for `aw` (a function is never called), after making
@@ -43,7 +44,7 @@ export function waitForTask<T>(
     const observer = () => {
       timer.clear();
       if (link !== undefined) offAbort(link);
-      if (aborted) return reject(signal!.reason);
+      if (aborted) return reject(reasonOf(signal!));
       tasks.retrieve(task);
       const outcome = tasks.outcome(task);
       const state = tasks.state(task);

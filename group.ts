@@ -31,7 +31,14 @@
 import { CancelledError, ExceptionGroup, InvalidStateError } from "./errors.ts";
 import { type Observer, type Task, tasks } from "./_task.ts";
 import type { TaskFn } from "./task.ts";
-import { checkFunction, checkLimit, checkMessage, checkSignal } from "./_check.ts";
+import {
+  aborted,
+  checkFunction,
+  checkLimit,
+  checkMessage,
+  checkSignal,
+  reasonOf,
+} from "./_check.ts";
 import { isCancellation, toCancelled } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -247,13 +254,16 @@ class Group implements TaskGroup {
 
   createTask<T>(fn: TaskFn<T>, options?: GroupTaskOptions): Task<T> {
     checkFunction("create task", "fn", fn);
+    // Read before the group's phase is asked: a name getter or `toString` may shut it down.
+    const given = options?.name;
+    const name = given === undefined ? undefined : String(given);
     if (this.#phase !== "open") {
       const state = this.#phase === "shutting down" ? "is shutting down" : "has finished";
       throw new InvalidStateError(
         `Cannot create task in task group ${JSON.stringify(this.name)}: the group ${state}`,
       );
     }
-    const task = tasks.owned(fn, options?.name, this.#owner);
+    const task = tasks.owned(fn, name, this.#owner);
     if (tracking) trackChild(task, this);
     // Queued, never called here: this may run inside another task's settlement.
     if (this.#slots.add(task)) tasks.start(task);
@@ -301,6 +311,9 @@ class Group implements TaskGroup {
     } else {
       this.#body = "failed";
       this.#bodyResult = error;
+      // Recorded once: a task failing later with the same error (both awaited one failure) is
+      // not recorded again.
+      (this.#recorded ??= new Set()).add(error);
       this.#shutDown(
         new CancelledError(
           `Task group ${JSON.stringify(this.name)} is shutting down: its body failed`,
@@ -505,7 +518,7 @@ export function taskGroup<T>(
   // Read before the signal is asked: reading it may run code that aborts the signal.
   const given = options?.name;
   const name = given === undefined ? undefined : String(given);
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal !== undefined && aborted(signal)) return Promise.reject(reasonOf(signal));
   return new Promise<T>((resolve, reject) => {
     new Group(name, limit, signal, resolve as (value: unknown) => void, reject).start(body);
   });

@@ -23,7 +23,7 @@
  * @module
  */
 import { isTask, Task, tasks } from "./_task.ts";
-import { checkSignal } from "./_check.ts";
+import { aborted, checkSignal, reasonOf } from "./_check.ts";
 import { toCancelled } from "./_cancellation.ts";
 import { checkAwaitableOnce, followOnly, futureOf, handleOnly, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -164,12 +164,12 @@ export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
     handleOnly([aw], [follow]);
     throw error;
   }
-  if (signal?.aborted) {
+  if (signal !== undefined && aborted(signal)) {
     // The work is not followed, but its failure must not go unhandled.
     if (isTask(aw)) tasks.retrieve(aw);
     else if (follow !== undefined) followOnly(aw as object, follow);
     const outer = tasks.future<T>(noop);
-    tasks.endCancelled(outer, toCancelled(signal.reason));
+    tasks.endCancelled(outer, toCancelled(reasonOf(signal)));
     return outer;
   }
   let link: Link | undefined;

@@ -47,7 +47,7 @@
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 import { isTask, Task } from "./_task.ts";
 import type { Awaitable } from "./task.ts";
-import { checkFunction, checkSignal, checkTime } from "./_check.ts";
+import { aborted, checkFunction, checkSignal, checkTime, reasonOf } from "./_check.ts";
 import { checkAwaitableOnce, handleOnly } from "./_thenables.ts";
 import { isCancellation } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
@@ -123,7 +123,7 @@ export function sleep(ms: number | null | undefined, options?: SleepOptions): Pr
   const delay = checkTime("sleep", "ms", ms);
   const signal = options?.signal;
   checkSignal("sleep", signal);
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal !== undefined && aborted(signal)) return Promise.reject(reasonOf(signal));
   return new Promise((resolve, reject) => {
     let link: Link | undefined;
     const timer = new Timer(() => {
@@ -379,7 +379,7 @@ export class Timeout {
   // A cancellation caused by this scope's own deadline becomes a TimeoutError; one that an
   // aborted parent also explains passes through, so the outer scope can report its own timeout.
   #translate(error: unknown): unknown {
-    if (!this.#expired || this.#parent?.aborted) return error;
+    if (!this.#expired || (this.#parent !== undefined && aborted(this.#parent))) return error;
     // Expired, so the signal is aborted and its reason is this scope's CancelledError.
     if (!isCancellation(error)) return error;
     return new TimeoutError("Timed out: the deadline of the timeout scope passed", {
@@ -513,7 +513,7 @@ function start<T>(
 ): Promise<T> {
   const signal = options?.signal;
   checkSignal("start timeout", signal);
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal !== undefined && aborted(signal)) return Promise.reject(reasonOf(signal));
   return enter(deadline, body, signal);
 }
 
@@ -594,7 +594,7 @@ export function waitFor<T>(
     handleOnly([aw], [follow]);
     throw error;
   }
-  if (signal?.aborted) return notWaiting(aw, follow, signal.reason);
+  if (signal !== undefined && aborted(signal)) return notWaiting(aw, follow, reasonOf(signal));
   if (isTask(aw)) return waitForTask(aw, ms, signal);
   if (ms <= 0) return notWaiting(aw, follow, timedOut(ms));
   if (typeof aw === "function") return waitForTask(new Task(aw), ms, signal);

@@ -43,7 +43,7 @@
  * @module
  */
 import type { Awaitable, Task } from "./task.ts";
-import { checkLimit, checkSignal, checkTime, show } from "./_check.ts";
+import { aborted, checkLimit, checkSignal, checkTime, reasonOf, refused, show } from "./_check.ts";
 import { checkMembers, followOnly, handleOnly } from "./_thenables.ts";
 import { startGather } from "./_gather.ts";
 import { Waiter, waitForAll } from "./_waiter.ts";
@@ -67,10 +67,13 @@ function checkReturnWhen(value: unknown): ReturnWhen {
   if (value === ALL_COMPLETED || value === FIRST_COMPLETED || value === FIRST_EXCEPTION) {
     return value;
   }
-  throw new TypeError(
-    `Cannot wait as 'returnWhen' must be "ALL_COMPLETED", "FIRST_COMPLETED" or "FIRST_EXCEPTION": current value is ${
-      show(value)
-    }`,
+  throw refused(
+    new TypeError(
+      `Cannot wait as 'returnWhen' must be "ALL_COMPLETED", "FIRST_COMPLETED" or "FIRST_EXCEPTION": current value is ${
+        show(value)
+      }`,
+    ),
+    value,
   );
 }
 
@@ -521,14 +524,14 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
     handleOnly(list, follows);
     throw error;
   }
-  if (signal?.aborted) {
+  if (signal !== undefined && aborted(signal)) {
     // Nothing is waited for, but no promise member's failure may go unhandled.
     if (follows !== undefined) {
       for (let i = 0; i < list.length; i++) {
         if (follows[i] !== undefined) followOnly(list[i] as object, follows[i]!);
       }
     }
-    return Promise.reject(signal.reason);
+    return Promise.reject(reasonOf(signal));
   }
   if (returnWhen === ALL_COMPLETED && timeout === Infinity && signal === undefined) {
     return new Promise((resolve) => waitForAll(list as M[], follows, resolve));

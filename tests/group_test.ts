@@ -909,3 +909,39 @@ Deno.test("taskGroup() lets ExceptionGroup.split() handle one kind of failure (e
 });
 
 class ValueError extends Error {}
+
+Deno.test("taskGroup() records once an error its body and a task both reject with, the body first", async () => {
+  const failure = new Error("fetch failed");
+  const shared = Promise.reject(failure);
+  shared.catch(() => {});
+  const error = await taskGroup(async (tg) => {
+    tg.createTask(async () => {
+      await Promise.resolve();
+      await shared;
+    });
+    await shared;
+  }).catch((error) => error);
+  assert.ok(error instanceof ExceptionGroup);
+  assert.deepEqual(error.errors, [failure]);
+});
+
+Deno.test("tg.createTask() whose name getter shuts the group down throws and never calls the function", async () => {
+  let called = false;
+  let thrown: unknown;
+  await taskGroup((tg) => {
+    try {
+      tg.createTask(() => {
+        called = true;
+      }, {
+        get name() {
+          tg.cancel();
+          return "late";
+        },
+      });
+    } catch (error) {
+      thrown = error;
+    }
+  }).catch(() => {});
+  assert.ok(thrown instanceof InvalidStateError);
+  assert.equal(called, false);
+});

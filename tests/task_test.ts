@@ -1031,3 +1031,20 @@ Deno.test("Task is cancelled when its function rejects with its signal's reason,
   assert.equal(task.cancelled(), true);
   assert.throws(() => task.result(), (e) => e === reason);
 });
+
+Deno.test("addDoneCallback() reports an async callback that rejects, and still runs the others", async () => {
+  using reports = captureReports();
+  const failure = new Error("async done callback failed");
+  const task = createTask(() => 1);
+  const ran: string[] = [];
+  // deno-lint-ignore require-await
+  task.addDoneCallback(async () => {
+    ran.push("async");
+    throw failure;
+  });
+  task.addDoneCallback(() => ran.push("plain"));
+  await task;
+  await flush();
+  assert.deepEqual(ran, ["async", "plain"]);
+  assert.deepEqual(reports.errors, [failure]);
+});
