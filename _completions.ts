@@ -40,6 +40,8 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
   #readers: Reader<M>[] = [];
   #readerHead = 0;
   #closed = false;
+  // The async cursor was read and not closed: a plain loop left does not stop it.
+  #reading = false;
   // The plain form: the promise made for each completion index, the resolvers of those still
   // pending, and how many those are.
   #promises: Promise<T>[] = [];
@@ -144,6 +146,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
 
   next(): Promise<IteratorResult<M, undefined>> {
     if (this.#closed) return Promise.resolve(DONE);
+    this.#reading = true;
     if (this.#read < this.#completed.length) {
       return Promise.resolve({ value: this.#completed[this.#read++] as M, done: false });
     }
@@ -157,6 +160,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
 
   return(): Promise<IteratorResult<M, undefined>> {
     this.#closed = true;
+    this.#reading = false;
     for (const reader of this.#takeReaders()) reader.resolve(DONE);
     this.#release();
     return Promise.resolve(DONE);
@@ -167,6 +171,11 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     const iterator: IterableIterator<Promise<T>, undefined> = {
       next: () => {
         if (index >= this.#members.length) return DONE;
+        // Every loop was left and listening stopped: only what completed before is handed out
+        // (a promise for a later completion would never settle).
+        if (
+          index >= this.#completed.length && !this.#listening && this.#error === undefined
+        ) return DONE;
         return { value: this.#promise(index++), done: false };
       },
       return: () => {
@@ -255,11 +264,11 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     return readers;
   }
 
-  // A loop was left. Promises already handed out still settle (so `const [first] = …` works);
-  // once none waits, listening stops.
+  // A loop was left. Promises already handed out still settle (so `const [first] = …` works),
+  // and an async cursor still open goes on; once neither waits, listening stops.
   #release(): void {
     this.#releasing = true;
-    if (this.#unsettled === 0 && this.#readerHead === this.#readers.length) this.#stop();
+    if (this.#unsettled === 0 && !this.#reading) this.#stop();
   }
 
   // Stops listening: the timer, the link and the observers on unfinished tasks go.

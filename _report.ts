@@ -42,11 +42,14 @@ export function unretrievedFailure(task: object, name: string, error: unknown): 
   const held = error !== null && (typeof error === "object" || typeof error === "function")
     ? new WeakRef(error)
     : { deref: () => error };
-  const record: Unretrieved = { name, error: held, text: describe(error) };
+  const record: Unretrieved = { name, error: held, text: "" };
   unretrieved.register(task, record, task);
   records.set(task, record);
   live.add(record);
   if (!hooked) hookProgramEnd();
+  // Last: describing the error runs its getters, which may retrieve the task's failure, and
+  // `retrieved()` must then find the record to drop.
+  record.text = describe(error);
 }
 
 /** The failure of `task` was retrieved: it will not be reported. */

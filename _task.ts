@@ -709,6 +709,9 @@ export class Task<T> implements PromiseLike<T> {
   }
 
   #settle(state: TaskState, result: unknown): void {
+    // Settled once: classifying an outcome runs user code (a proxy's traps, an error's getters),
+    // which may have settled the task meanwhile (cancelling a future its owner ends at once).
+    if (this.done()) return;
     if (tracking) untrack(this);
     this.#state = state;
     this.#value = result;

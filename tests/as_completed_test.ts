@@ -470,3 +470,37 @@ Deno.test("asCompleted() left 1 000 times over one pending promise and thenable 
   assert.equal(promise.reactions(), 1);
   assert.equal(observers(), 0);
 });
+
+Deno.test("asCompleted() plain form after its async loop was left hands out what completed, then ends", async () => {
+  const first = createTask(() => "a");
+  const gate = deferred<string>();
+  const later = createTask(() => gate.promise);
+  const completions = asCompleted([first, later]);
+  for await (const _ of completions) break;
+  const handed: string[] = [];
+  for (const promise of completions) handed.push(await promise);
+  assert.deepEqual(handed, ["a"]);
+  gate.resolve("b");
+  await later;
+});
+
+Deno.test("asCompleted() async loop started after a plain loop was left yields every member", async () => {
+  const gates = [deferred<string>(), deferred<string>(), deferred<string>()];
+  const members = gates.map((gate) => createTask(() => gate.promise));
+  const completions = asCompleted(members);
+  for (const promise of completions) {
+    promise.catch(() => {});
+    break;
+  }
+  gates[0].resolve("a");
+  const seen: string[] = [];
+  const loop = (async () => {
+    for await (const task of completions) seen.push(task.result());
+  })();
+  await flush();
+  gates[1].resolve("b");
+  await flush();
+  gates[2].resolve("c");
+  await loop;
+  assert.deepEqual(seen, ["a", "b", "c"]);
+});

@@ -177,3 +177,26 @@ console.log("survived");
     assert.equal(reportCount(run.stderr, "hostile"), 1, describeRun(run));
   });
 }
+
+Deno.test("Task reports nothing for a failure its error's own getters retrieved while the report was made", async () => {
+  const run = await runProgram(`
+import { createTask } from ${JSON.stringify(library)};
+let task;
+const error = new Error("retrieved by its stack getter");
+Object.defineProperty(error, "stack", {
+  get() {
+    task.exception();
+    return "Error: retrieved by its stack getter";
+  },
+});
+task = createTask(async () => {
+  await null;
+  throw error;
+}, { name: "retrieved-while-described" });
+await new Promise((resolve) => setTimeout(resolve, 10));
+console.log(task.exception() === error ? "ended" : "wrong");
+`);
+  assert.equal(run.code, 0, describeRun(run));
+  assert.equal(run.stdout.trim(), "ended", describeRun(run));
+  assert.equal(reportCount(run.stderr, "retrieved-while-described"), 0, describeRun(run));
+});

@@ -333,3 +333,26 @@ Deno.test("shield() cancelled 1 000 times over one pending promise leaves one re
   promise.resolve(5);
   assert.equal(await late, 5);
 });
+
+Deno.test("shield() stays cancelled when classifying its promise's failure cancels it", async () => {
+  let outer: Task<never> | undefined;
+  let traps = 0;
+  // The proxy's prototype trap runs while the failure is classified, and cancels the outer task.
+  const failure = new Proxy(new Error("boom"), {
+    getPrototypeOf(target) {
+      if (++traps === 3) outer!.cancel("cancelled while classified");
+      return Reflect.getPrototypeOf(target);
+    },
+  });
+  const gate = deferred<never>();
+  outer = shield(gate.promise);
+  const seen: boolean[] = [];
+  outer.addDoneCallback((task) => seen.push(task.cancelled()));
+  gate.reject(failure);
+  await outer.catch(() => {});
+  await flush();
+  assert.ok(traps >= 3);
+  assert.equal(outer.cancelled(), true);
+  assert.throws(() => outer!.exception(), CancelledError);
+  assert.deepEqual(seen, [true]);
+});
