@@ -103,8 +103,10 @@ export function reasonOf(signal: AbortSignal): unknown {
   return reasonGetter.call(signal);
 }
 
-// A brand check: the platform's getter throws for anything but a real signal (a proxy, an object
-// made from `AbortSignal.prototype`), and runs no code of the value's.
+// A brand check: the platform's getter throws for what is not a signal (a plain object, an
+// object made from `AbortSignal.prototype` on some runtimes) and runs no getter defined on the
+// signal itself; runtimes that keep the brand in a symbol property let a proxy of a signal
+// through, as `instanceof` did, and its traps run.
 function isSignal(value: unknown): boolean {
   try {
     abortedGetter.call(value);

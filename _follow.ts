@@ -92,14 +92,9 @@ function followThenable(
  * promises report unhandled rejections.
  */
 export function handleRejection(value: unknown): void {
-  onRejection(value, noop);
-}
-
-/** Calls `fn` with the error if `value` is a native promise that rejects (see above). */
-export function onRejection(value: unknown, fn: (error: unknown) => void): void {
   if (value === null || typeof value !== "object" || !isPromise(value)) return;
   try {
-    nativeThen.call(value, undefined, fn);
+    nativeThen.call(value, undefined, noop);
   } catch {
     // A promise subclass whose species constructor throws: nothing more can be done.
   }

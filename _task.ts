@@ -5,7 +5,7 @@
 import { CancelledError, InvalidStateError } from "./errors.ts";
 import { aborted, checkFunction, checkMessage, checkSignal, reasonOf } from "./_check.ts";
 import { isCancelledError, nameOf, toCancelled } from "./_cancellation.ts";
-import { follow, handleRejection, onRejection } from "./_follow.ts";
+import { follow, handleRejection } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { Nesting } from "./_nesting.ts";
 import { Parties, type Party } from "./_parties.ts";
@@ -146,8 +146,7 @@ function runCallbacks(task: Task<any>, callbacks: ((task: any) => void)[]): void
   let failures: unknown[] | undefined;
   for (const callback of callbacks) {
     try {
-      // An `async` callback that rejects is reported like one that throws.
-      onRejection(callback(task), report);
+      callback(task);
     } catch (error) {
       (failures ??= []).push(error);
     }
@@ -510,9 +509,8 @@ export class Task<T> implements PromiseLike<T> {
    * Callbacks run asynchronously (never inside the call that settled or cancelled the task),
    * once each, in registration order, also when added after the task is done. A callback that
    * throws is reported (`reportError` where it exists, otherwise `console.error`) once the
-   * callbacks due with it have run: the others still run. An `async` callback whose promise
-   * rejects is reported too, when it rejects. Adding a callback counts as retrieving the task's
-   * failure.
+   * callbacks due with it have run: the others still run. Adding a callback counts as
+   * retrieving the task's failure.
    *
    * @param callback Called with the task.
    * @throws {TypeError} If `callback` is not a function.

@@ -156,10 +156,11 @@ export function checkMembers(action: string, aws: unknown, kind: MemberKind): Me
 }
 
 /**
- * For a call that throws for bad input after some of its members were checked: follows each
- * thenable among them with the `then` its check read, only so that its rejection is handled
- * (SPEC §2: no promise handed to the package causes an unhandled rejection, on any path). A
- * thenable that has a future is followed already.
+ * For a call that throws for bad input after some of its members were checked: marks the
+ * rejection of each native promise among them handled (SPEC §2: no promise handed to the
+ * package causes an unhandled rejection, on any path). No other thenable's `then` is called: a
+ * call that refuses its input starts nothing (a lazy thenable's work begins when `then` is
+ * called), and only native promises report unhandled rejections.
  */
 export function handleOnly(
   list: readonly unknown[],
@@ -167,12 +168,9 @@ export function handleOnly(
 ): void {
   if (follows === undefined) return;
   for (let i = 0; i < follows.length; i++) {
-    const follow = follows[i];
-    if (typeof follow === "function") followThen(list[i] as object, follow, noop, noop);
+    if (typeof follows[i] === "function") handleRejection(list[i]);
   }
 }
-
-function noop(): void {}
 
 /**
  * The future of a checked thenable, made (and the thenable followed with the `then` its check

@@ -515,10 +515,19 @@ export function taskGroup<T>(
   const signal = options?.signal;
   checkSignal("create task group", signal);
   const limit = checkLimit("create task group", options?.limit);
-  // Read before the signal is asked: reading it may run code that aborts the signal.
-  const given = options?.name;
-  const name = given === undefined ? undefined : String(given);
+  // Read before the signal is asked: reading it may run code that aborts the signal. A name that
+  // throws rejects the group's promise, unless the signal has aborted (SPEC §6: at once, with
+  // its reason).
+  let name: string | undefined;
+  let badName: { error: unknown } | undefined;
+  try {
+    const given = options?.name;
+    name = given === undefined ? undefined : String(given);
+  } catch (error) {
+    badName = { error };
+  }
   if (signal !== undefined && aborted(signal)) return Promise.reject(reasonOf(signal));
+  if (badName !== undefined) return Promise.reject(badName.error);
   return new Promise<T>((resolve, reject) => {
     new Group(name, limit, signal, resolve as (value: unknown) => void, reject).start(body);
   });

@@ -1039,3 +1039,42 @@ Deno.test("a signal's own aborted getter is never run: createTask(), taskGroup()
     assert.equal(await gather([() => 1], { signal: hostile() }).then(([one]) => one), 1);
   });
 });
+
+Deno.test("gather(), wait(), asCompleted(), waitFor() and shield() that throw for bad input call no thenable's then", async () => {
+  let calls = 0;
+  // A lazy thenable: its work starts when `then` is called.
+  const lazy = { then: () => calls++ } as unknown as PromiseLike<number>;
+  const bad = { signal: 1 as unknown as AbortSignal };
+  const refusals: (() => unknown)[] = [
+    () => gather([lazy], { limit: 0 }),
+    () => gather([lazy], bad),
+    () => wait([lazy], { returnWhen: "NEVER" as never }),
+    () => wait([lazy, 5 as never]),
+    () => asCompleted([lazy], { timeout: "1" as never }),
+    () => waitFor(lazy, "1" as never),
+    () => shield(lazy, bad),
+  ];
+  for (const refusal of refusals) assert.throws(refusal, Error);
+  await flush();
+  assert.equal(calls, 0);
+});
+
+Deno.test("taskGroup() whose name cannot be read rejects, with the signal's reason if it aborted", async () => {
+  const error = new Error("no name");
+  const name = {
+    toString(): string {
+      throw error;
+    },
+  };
+  let called = false;
+  const body = () => {
+    called = true;
+  };
+  await assert.rejects(taskGroup(body, { name: name as never }), (e) => e === error);
+  const reason = new Error("aborted first");
+  await assert.rejects(
+    taskGroup(body, { name: name as never, signal: AbortSignal.abort(reason) }),
+    (e) => e === reason,
+  );
+  assert.equal(called, false);
+});

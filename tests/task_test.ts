@@ -1032,19 +1032,14 @@ Deno.test("Task is cancelled when its function rejects with its signal's reason,
   assert.throws(() => task.result(), (e) => e === reason);
 });
 
-Deno.test("addDoneCallback() reports an async callback that rejects, and still runs the others", async () => {
+Deno.test("addDoneCallback() leaves alone a promise its callback returns: a handled rejection is not reported", async () => {
   using reports = captureReports();
-  const failure = new Error("async done callback failed");
+  const cached = Promise.reject(new Error("handled by its owner"));
+  cached.catch(() => {});
   const task = createTask(() => 1);
-  const ran: string[] = [];
-  // deno-lint-ignore require-await
-  task.addDoneCallback(async () => {
-    ran.push("async");
-    throw failure;
-  });
-  task.addDoneCallback(() => ran.push("plain"));
+  task.addDoneCallback(() => cached);
   await task;
   await flush();
-  assert.deepEqual(ran, ["async", "plain"]);
-  assert.deepEqual(reports.errors, [failure]);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(reports.errors, []);
 });
