@@ -335,17 +335,16 @@ Deno.test("shield() cancelled 1 000 times over one pending promise leaves one re
 });
 
 Deno.test("shield() stays cancelled when classifying its promise's failure cancels it", async () => {
-  let outer: Task<never> | undefined;
+  const gate = deferred<never>();
+  const outer = shield(gate.promise);
   let traps = 0;
   // The proxy's prototype trap runs while the failure is classified, and cancels the outer task.
   const failure = new Proxy(new Error("boom"), {
     getPrototypeOf(target) {
-      if (++traps === 3) outer!.cancel("cancelled while classified");
+      if (++traps === 3) outer.cancel("cancelled while classified");
       return Reflect.getPrototypeOf(target);
     },
   });
-  const gate = deferred<never>();
-  outer = shield(gate.promise);
   const seen: boolean[] = [];
   outer.addDoneCallback((task) => seen.push(task.cancelled()));
   gate.reject(failure);
@@ -353,6 +352,6 @@ Deno.test("shield() stays cancelled when classifying its promise's failure cance
   await flush();
   assert.ok(traps >= 3);
   assert.equal(outer.cancelled(), true);
-  assert.throws(() => outer!.exception(), CancelledError);
+  assert.throws(() => outer.exception(), CancelledError);
   assert.deepEqual(seen, [true]);
 });
