@@ -313,7 +313,10 @@ export class Timeout {
 
   #schedule(deadline: number): void {
     this.#deadline = deadline;
-    if (this.#controller.signal.aborted) return;
+    // Over, or its parent aborted (its own listener on the parent may not have run yet, when an
+    // earlier listener reschedules): a deadline recorded then never fires.
+    const parent = this.#parent;
+    if (aborted(this.#controller.signal) || (parent !== undefined && aborted(parent))) return;
     // Asked before the timer is set: setting the runtime timer can take a while (Deno's first
     // setTimeout in a process takes milliseconds), and a deadline it passes meanwhile is not due
     // at once but at its timer's turn.

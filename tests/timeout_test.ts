@@ -719,3 +719,18 @@ Deno.test("timeout() does not expire at once when setting the runtime timer take
   // Let the timer the scope armed fire and find nothing due.
   await new Promise((resolve) => realSetTimeout(resolve, 30));
 });
+
+Deno.test("Timeout.reschedule() to a past deadline from a parent listener that runs first does not expire the scope", async () => {
+  const parent = new AbortController();
+  const reason = new Error("parent reason");
+  let scope: Timeout | undefined;
+  // Added before the scope links to the parent, so it runs before the scope hears the abort.
+  parent.signal.addEventListener("abort", () => scope!.reschedule(-1));
+  const call = timeout(null, (s) => {
+    scope = s;
+    return sleep(60_000, { signal: s.signal });
+  }, { signal: parent.signal });
+  parent.abort(reason);
+  await assert.rejects(call, (error) => error === reason);
+  assert.equal(scope!.expired(), false);
+});
