@@ -156,6 +156,23 @@ export function checkMembers(action: string, aws: unknown, kind: MemberKind): Me
 }
 
 /**
+ * Runs a call's option checks, made once its members were checked, and returns what they read;
+ * if one throws, the members are handled first (see {@linkcode handleOnly}).
+ */
+export function checkOptions<T>(
+  list: readonly unknown[],
+  follows: readonly (Follow | undefined)[] | undefined,
+  check: () => T,
+): T {
+  try {
+    return check();
+  } catch (error) {
+    handleOnly(list, follows);
+    throw error;
+  }
+}
+
+/**
  * For a call that throws for bad input after some of its members were checked: marks the
  * rejection of each native promise among them handled (SPEC §2: no promise handed to the
  * package causes an unhandled rejection, on any path). No other thenable's `then` is called: a

@@ -25,7 +25,7 @@
 import { isTask, Task, tasks } from "./_task.ts";
 import { aborted, checkSignal, reasonOf } from "./_check.ts";
 import { toCancelled } from "./_cancellation.ts";
-import { checkAwaitableOnce, followOnly, futureOf, handleOnly, unwatch } from "./_thenables.ts";
+import { checkAwaitableOnce, checkOptions, followOnly, futureOf, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { tracking, trackShield } from "./_tracking.ts";
 
@@ -156,14 +156,11 @@ export function createTask<T>(fn: TaskFn<T>, options?: TaskOptions): Task<T> {
  */
 export function shield<T>(aw: Awaitable<T>, options?: ShieldOptions): Task<T> {
   const follow = checkAwaitableOnce("shield", "aw", "awaitables", aw);
-  let signal: AbortSignal | undefined;
-  try {
-    signal = options?.signal;
+  const signal = checkOptions([aw], [follow], () => {
+    const signal = options?.signal;
     checkSignal("shield", signal);
-  } catch (error) {
-    handleOnly([aw], [follow]);
-    throw error;
-  }
+    return signal;
+  });
   if (signal !== undefined && aborted(signal)) {
     // The work is not followed, but its failure must not go unhandled.
     if (isTask(aw)) tasks.retrieve(aw);

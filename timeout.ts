@@ -48,7 +48,7 @@ import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 import { isTask, Task } from "./_task.ts";
 import type { Awaitable } from "./task.ts";
 import { aborted, checkFunction, checkSignal, checkTime, reasonOf } from "./_check.ts";
-import { checkAwaitableOnce, handleOnly } from "./_thenables.ts";
+import { checkAwaitableOnce, checkOptions } from "./_thenables.ts";
 import { isCancellation } from "./_cancellation.ts";
 import { follow } from "./_follow.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -587,16 +587,12 @@ export function waitFor<T>(
   options?: WaitForOptions,
 ): Promise<T> {
   const follow = checkAwaitableOnce("wait for awaitable", "aw", "awaitables", aw);
-  let ms: number;
-  let signal: AbortSignal | undefined;
-  try {
-    ms = checkTime("wait for awaitable", "timeout", timeout);
-    signal = options?.signal;
+  const { ms, signal } = checkOptions([aw], [follow], () => {
+    const ms = checkTime("wait for awaitable", "timeout", timeout);
+    const signal = options?.signal;
     checkSignal("wait for awaitable", signal);
-  } catch (error) {
-    handleOnly([aw], [follow]);
-    throw error;
-  }
+    return { ms, signal };
+  });
   if (signal !== undefined && aborted(signal)) return notWaiting(aw, follow, reasonOf(signal));
   if (isTask(aw)) return waitForTask(aw, ms, signal);
   if (ms <= 0) return notWaiting(aw, follow, timedOut(ms));

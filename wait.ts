@@ -44,7 +44,7 @@
  */
 import type { Awaitable, Task } from "./task.ts";
 import { aborted, checkLimit, checkSignal, checkTime, reasonOf, refused, show } from "./_check.ts";
-import { checkMembers, followOnly, handleOnly } from "./_thenables.ts";
+import { checkMembers, checkOptions, followOnly } from "./_thenables.ts";
 import { startGather } from "./_gather.ts";
 import { Waiter, waitForAll } from "./_waiter.ts";
 import { Completions } from "./_completions.ts";
@@ -417,18 +417,12 @@ export function gather(
   options?: GatherOptions,
 ): Task<unknown[]> {
   const { list, follows } = checkMembers("gather", aws, "awaitables");
-  let signal: AbortSignal | undefined;
-  let limit: number;
-  let returnExceptions: boolean;
-  try {
-    signal = options?.signal;
+  const { signal, limit, returnExceptions } = checkOptions(list, follows, () => {
+    const signal = options?.signal;
     checkSignal("gather", signal);
-    limit = checkLimit("gather", options?.limit);
-    returnExceptions = Boolean(options?.returnExceptions);
-  } catch (error) {
-    handleOnly(list, follows);
-    throw error;
-  }
+    const limit = checkLimit("gather", options?.limit);
+    return { signal, limit, returnExceptions: Boolean(options?.returnExceptions) };
+  });
   return startGather(list, follows, returnExceptions, signal, limit);
 }
 
@@ -512,18 +506,13 @@ export function wait<M extends Task<unknown> | PromiseLike<unknown>>(
   if (list.length === 0) {
     throw new TypeError(`Cannot wait as 'aws' must not be empty: current value is ${show(aws)}`);
   }
-  let timeout: number;
-  let returnWhen: ReturnWhen;
-  let signal: AbortSignal | undefined;
-  try {
-    timeout = checkTime("wait", "timeout", options?.timeout);
-    returnWhen = checkReturnWhen(options?.returnWhen);
-    signal = options?.signal;
+  const { timeout, returnWhen, signal } = checkOptions(list, follows, () => {
+    const timeout = checkTime("wait", "timeout", options?.timeout);
+    const returnWhen = checkReturnWhen(options?.returnWhen);
+    const signal = options?.signal;
     checkSignal("wait", signal);
-  } catch (error) {
-    handleOnly(list, follows);
-    throw error;
-  }
+    return { timeout, returnWhen, signal };
+  });
   if (signal !== undefined && aborted(signal)) {
     // Nothing is waited for, but no promise member's failure may go unhandled.
     if (follows !== undefined) {
@@ -618,16 +607,12 @@ export function asCompleted<A extends Awaitable<unknown>>(
 ): AsCompletedIterable<AsCompletedMember<A>, AwaitableValue<A>> {
   const action = "iterate in completion order";
   const { list, follows } = checkMembers(action, aws, "awaitables");
-  let timeout: number;
-  let signal: AbortSignal | undefined;
-  try {
-    timeout = checkTime(action, "timeout", options?.timeout);
-    signal = options?.signal;
+  const { timeout, signal } = checkOptions(list, follows, () => {
+    const timeout = checkTime(action, "timeout", options?.timeout);
+    const signal = options?.signal;
     checkSignal(action, signal);
-  } catch (error) {
-    handleOnly(list, follows);
-    throw error;
-  }
+    return { timeout, signal };
+  });
   return new Completions(list, follows, timeout, signal) as AsCompletedIterable<
     AsCompletedMember<A>,
     AwaitableValue<A>
