@@ -13,6 +13,7 @@ import { Timer } from "./_timer.ts";
 import { tracking, trackTask } from "./_tracking.ts";
 import type { AsCompletedIterator } from "./wait.ts";
 import { aborted, reasonOf } from "./_check.ts";
+import { firstOccurrences } from "./_distinct.ts";
 
 function noop(): void {}
 
@@ -67,15 +68,15 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     timeout: number,
     signal: AbortSignal | undefined,
   ) {
-    // Duplicates collapse, the first occurrence standing for all: one pass that both finds
-    // them and makes the members, as the Set's size says whether an add was new.
-    const seen = list.length > 1 ? new Set<unknown>() : undefined;
+    // Duplicates collapse, the first occurrence standing for all.
+    const firsts = firstOccurrences(list);
+    const count = firsts === undefined ? list.length : firsts.length;
     const members = this.#members;
     if (signal !== undefined && aborted(signal)) {
       this.#error = { reason: reasonOf(signal) };
-      for (let k = 0; k < list.length; k++) {
+      for (let j = 0; j < count; j++) {
+        const k = firsts === undefined ? j : firsts[j];
         const input = list[k];
-        if (seen !== undefined && seen.size === seen.add(input).size) continue;
         members.push(input);
         // Not watched, but no promise member's failure may go unhandled.
         const follow = follows?.[k];
@@ -88,9 +89,9 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     let given: number[] | undefined;
     // How each promise member is followed (see `futureOf`), by the member's index.
     let ways: Follow[] | undefined;
-    for (let k = 0; k < list.length; k++) {
+    for (let j = 0; j < count; j++) {
+      const k = firsts === undefined ? j : firsts[j];
       const input = list[k];
-      if (seen !== undefined && seen.size === seen.add(input).size) continue;
       if (typeof input === "function" && !isTask(input)) {
         // Owned, so that no observation is made or removed per task; still reported if its
         // failure is never retrieved, since the caller is handed the task.

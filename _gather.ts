@@ -21,6 +21,7 @@ import { type Follow, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
 import { trackCall, trackGather, tracking, untrack } from "./_tracking.ts";
 import { aborted, reasonOf } from "./_check.ts";
+import { repeatsFunction } from "./_distinct.ts";
 
 function noop(): void {}
 
@@ -116,9 +117,9 @@ class Gathering implements Job {
       else this.#followPromise(i, member as object, this.#follows![i]!);
     }
     this.#follows = undefined;
-    // A Map lookup per function would cost a third of the time of a plain gather: the Set's
-    // one pass says whether any member repeats at all (a repeated task or promise is harmless).
-    if (calls > 1 && new Set(list).size < n) calls = this.#findAliases();
+    // A Map lookup per function would cost a third of the time of a plain gather: one pass
+    // says whether any function repeats at all (a repeated task or promise is harmless).
+    if (calls > 1 && repeatsFunction(list)) calls = this.#findAliases();
     this.#calls = calls;
     // Functions due now start even if a task member has failed the gather already.
     this.#commit();

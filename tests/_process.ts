@@ -20,11 +20,14 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs an ES module given as source text in a fresh process of this runtime, with gc exposed. */
-export function runProgram(source: string): Promise<Run> {
+/**
+ * Runs an ES module given as source text in a fresh process of this runtime, with gc exposed
+ * and any further V8 flags given (`"--name"`).
+ */
+export function runProgram(source: string, v8Flags: string[] = []): Promise<Run> {
   const args = isDeno
-    ? ["eval", "--no-config", "--no-lock", "--v8-flags=--expose-gc", source]
-    : ["--expose-gc", "--input-type=module", "-e", source];
+    ? ["eval", "--no-config", "--no-lock", `--v8-flags=${["--expose-gc", ...v8Flags]}`, source]
+    : ["--expose-gc", ...v8Flags, "--input-type=module", "-e", source];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       env: { ...process.env, NO_COLOR: "1" },
