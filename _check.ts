@@ -174,19 +174,22 @@ function memberRule(kind: MemberKind, member: unknown): string {
 }
 
 /**
- * Throws `TypeError` unless `value` is an awaitable of the given kind. Returns the `then` it read
+ * Throws `TypeError` unless `value` (the parameter `param`, or the member at index `param` of
+ * `aws`) is an awaitable of the given kind. Returns the `then` it read
  * (once) from a thenable, or `undefined` for a function taken as a task function. A `then`
  * getter that throws and a revoked proxy count as bad input.
  */
 export function checkAwaitable(
   action: string,
-  param: string,
+  param: string | number,
   kind: MemberKind,
   value: unknown,
 ): Then | undefined {
   if (kind === "awaitables" && typeof value === "function") return undefined;
   const then = thenOf(value);
   if (then === undefined) {
+    // A number is the member's index, named only in the message (not made for every member).
+    if (typeof param === "number") param = `aws[${param}]`;
     throw new TypeError(
       `Cannot ${action} as '${param}' must be ${memberRule(kind, value)}: current value is ${
         show(value)

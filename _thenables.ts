@@ -122,7 +122,7 @@ export function strongFutures(): number {
  */
 export function checkAwaitableOnce(
   action: string,
-  param: string,
+  param: string | number,
   kind: MemberKind,
   value: unknown,
 ): Follow | undefined {
@@ -143,7 +143,7 @@ export function checkMembers(action: string, aws: unknown, kind: MemberKind): Me
   let i = 0;
   try {
     for (; i < list.length; i++) {
-      const follow = checkAwaitableOnce(action, `aws[${i}]`, kind, list[i]);
+      const follow = checkAwaitableOnce(action, i, kind, list[i]);
       if (follow !== undefined) (follows ??= [])[i] = follow;
     }
   } catch (error) {
