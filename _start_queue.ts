@@ -9,8 +9,12 @@
 // member's outcome no sooner than a promise reaction would, so the tasks already due to start
 // when one failed at its start do start.
 //
+// A group whose body returned a promise holds back the tasks queued since its body began until
+// the promise's reaction has had its turn (see `postpone()`); tasks queued before are not held.
+//
 // Invariant (checked by `check()`): `length` counts the items between `head` (an index into
-// the first chunk) and the end of the last chunk; chunks hold at most CHUNK items.
+// the first chunk) and the end of the last chunk; chunks hold at most CHUNK items; `pushed`
+// counts every item ever queued, so the item at `head` is item number `pushed - length`.
 
 const CHUNK = 1024;
 
@@ -20,9 +24,10 @@ export class StartQueue<I> {
   #chunks: I[][] = [];
   #head = 0;
   #length = 0;
+  #pushed = 0;
   #scheduled = false;
-  // Bumped to drop a scheduled run in favour of a later one.
-  #generation = 0;
+  // The number of the first item the scheduled run must leave to a later one, if any.
+  #barrier: number | undefined;
   #running = false;
   #settled: I[] = [];
   readonly #start: (item: I) => void;
@@ -59,35 +64,43 @@ export class StartQueue<I> {
     if (last === undefined || last.length === CHUNK) chunks.push([item]);
     else last.push(item);
     this.#length++;
+    this.#pushed++;
     if (!this.#scheduled) this.#schedule();
   }
 
+  /** The number the next item queued will have: a mark for {@linkcode StartQueue.postpone}. */
+  get mark(): number {
+    return this.#pushed;
+  }
+
   /**
-   * Moves a scheduled run behind the microtasks queued so far. A group whose body returned a
-   * promise calls it after subscribing to that promise, so that a body which failed before its
-   * first `await` shuts the group down before the tasks it created start, as a body that throws
-   * synchronously does.
+   * Moves the items queued since `mark` behind the microtasks queued so far; those queued
+   * before it start when they were due. A group whose body returned a promise calls it after
+   * subscribing to that promise, with the mark taken as its body began, so that a body which
+   * failed before its first `await` shuts the group down before the tasks it created start, as
+   * a body that throws synchronously does, while tasks created before the group are not held.
    */
-  postpone(): void {
-    if (this.#scheduled) {
-      this.#generation++;
-      this.#schedule();
-    }
+  postpone(mark: number): void {
+    // A run already going leaves later items to a run scheduled at its end, after now.
+    if (!this.#scheduled || this.#pushed === mark) return;
+    this.#barrier = Math.min(this.#barrier ?? mark, mark);
   }
 
   #schedule(): void {
     this.#scheduled = true;
-    const generation = this.#generation;
-    queueMicrotask(() => {
-      if (generation === this.#generation) this.#run();
-    });
+    queueMicrotask(() => this.#run());
   }
 
   #run(): void {
     this.#scheduled = false;
     this.#running = true;
-    // Only the items queued before this run: later ones wait for the next microtask.
+    // Only the items queued before this run (and before a barrier): later ones wait for the
+    // next microtask, scheduled at the end of this run, so after any reaction queued by now.
     let count = this.#length;
+    if (this.#barrier !== undefined) {
+      count = Math.max(0, Math.min(count, this.#barrier - (this.#pushed - this.#length)));
+      this.#barrier = undefined;
+    }
     try {
       while (count-- > 0) this.#start(this.#shift());
     } finally {

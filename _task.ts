@@ -59,8 +59,10 @@ export interface TaskAccess {
   start(task: Task<unknown>): void;
   /** Queues a job to run where a task queued now would start. */
   schedule(job: Job): void;
-  /** Moves a scheduled start run behind the microtasks queued so far (see `StartQueue`). */
-  postponeStarts(): void;
+  /** The start queue's mark: what `postponeStarts()` holds back is queued after it. */
+  startMark(): number;
+  /** Moves the starts queued since `mark` behind the microtasks queued so far (see `StartQueue`). */
+  postponeStarts(mark: number): void;
   /**
    * A task with no function, settled by its owner; `onCancel` runs on its first cancel. A
    * future nobody outside sees is given a name, so that it draws no `Task-<n>` number.
@@ -243,7 +245,8 @@ export class Task<T> implements PromiseLike<T> {
       },
       start: (task) => Task.#starts.push(task),
       schedule: (job) => Task.#starts.push(job),
-      postponeStarts: () => Task.#starts.postpone(),
+      startMark: () => Task.#starts.mark,
+      postponeStarts: (mark) => Task.#starts.postpone(mark),
       future: <T>(onCancel: OnCancel | undefined, options?: { name: string }) => {
         building = true;
         const task = new Task<T>(undefined as unknown as TaskFn<T>, options);

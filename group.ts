@@ -275,6 +275,7 @@ class Group implements TaskGroup {
   }
 
   start(body: (tg: TaskGroup) => unknown): void {
+    const mark = tasks.startMark();
     let result: unknown;
     try {
       result = body(this);
@@ -283,8 +284,9 @@ class Group implements TaskGroup {
     }
     follow(result, (value) => this.#bodyFulfilled(value), (error) => this.#bodyRejected(error));
     // A body that failed before its first `await` returned a rejected promise: its rejection
-    // must reach the group before the tasks it created start, as a throw would.
-    if (this.#body === "running") tasks.postponeStarts();
+    // must reach the group before the tasks it created start, as a throw would. Tasks queued
+    // before the body began start when they were due.
+    if (this.#body === "running") tasks.postponeStarts(mark);
   }
 
   #bodyFulfilled(value: unknown): void {

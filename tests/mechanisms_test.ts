@@ -183,15 +183,27 @@ Deno.test("StartQueue tells what settled during a run only when the run is over"
   assert.deepEqual(log, ["start a", "start b", "told a", "told b"]);
 });
 
-Deno.test("StartQueue.postpone() moves a scheduled run behind the microtasks queued so far", async () => {
+Deno.test("StartQueue.postpone() moves what was queued since the mark behind the microtasks queued so far", async () => {
   const log: string[] = [];
   const queue = new StartQueue<string>((item) => log.push(item), () => {});
+  queue.push("before");
+  const mark = queue.mark;
   queue.push("task");
+  queue.push("later");
   const reaction = Promise.resolve().then(() => log.push("reaction"));
-  queue.postpone();
+  queue.postpone(mark);
+  queue.check();
   await reaction;
   await flush();
-  assert.deepEqual(log, ["reaction", "task"]);
+  assert.deepEqual(log, ["before", "reaction", "task", "later"]);
+  // Nothing queued since the mark: nothing is held.
+  const again = queue.mark;
+  queue.push("next");
+  const nextReaction = Promise.resolve().then(() => log.push("next reaction"));
+  queue.postpone(again + 1);
+  await nextReaction;
+  await flush();
+  assert.deepEqual(log.slice(4), ["next", "next reaction"]);
 });
 
 Deno.test("Timer fires equal deadlines in the order they were set, keeping the heap straight", async () => {

@@ -448,6 +448,46 @@ Deno.test("taskGroup() never starts the tasks of a plain body that throws", asyn
   assert.deepEqual(error.errors, [bodyError]);
 });
 
+Deno.test("A task group holds back only its own tasks: one created before it starts when it was due", async () => {
+  const log: string[] = [];
+  createTask(() => {
+    log.push("earlier task");
+  });
+  await taskGroup(async (tg) => {
+    tg.createTask(() => {
+      log.push("child");
+    });
+    await null;
+    log.push("body resumed");
+  });
+  // asyncio starts the child before the body resumes too; here the child waits for the body's
+  // first reaction, which tells whether the body failed before its first await (README).
+  assert.deepEqual(log, ["earlier task", "body resumed", "child"]);
+});
+
+Deno.test("An async body that throws before its first await holds back its own tasks, not earlier ones", async () => {
+  const log: string[] = [];
+  createTask(() => {
+    log.push("earlier task");
+  });
+  queueMicrotask(() => log.push("microtask before the call"));
+  const bodyError = new Error("body failed before awaiting");
+  const group = taskGroup(
+    // deno-lint-ignore require-await -- the body must fail before its first await
+    async (tg) => {
+      tg.createTask(() => {
+        log.push("child");
+      });
+      throw bodyError;
+    },
+  );
+  queueMicrotask(() => log.push("microtask after the call"));
+  const error = await rejection(group, "the group");
+  assert.deepEqual(log, ["earlier task", "microtask before the call", "microtask after the call"]);
+  assert.ok(error instanceof ExceptionGroup, `expected an ExceptionGroup: ${error}`);
+  assert.deepEqual(error.errors, [bodyError]);
+});
+
 Deno.test("taskGroup() starts a task already due to start when a sibling fails at its start", async () => {
   // As in asyncio, the failed task's group hears of it no sooner than a promise reaction would:
   // the sibling runs its first step, then sees its signal abort.
