@@ -15,7 +15,8 @@
 //   failed the gather already; under `limit` a freed slot commits the next one.
 // - A function given twice is called once; its result fills both places.
 import { isTask, type Job, type Observation, type Observer, type Task, tasks } from "./_task.ts";
-import { toCancelled } from "./_cancellation.ts";
+import { isCancellation, toCancelled } from "./_cancellation.ts";
+import { unretrievedFailure } from "./_report.ts";
 import { follow, followThen } from "./_follow.ts";
 import { type Follow, unwatch } from "./_thenables.ts";
 import { type Link, offAbort, onAbort } from "./_link.ts";
@@ -217,7 +218,6 @@ class Gathering implements Job {
   #watch(task: Task<unknown>): void {
     this.#taskCount++;
     this.#unfinished++;
-    tasks.retrieve(task);
     tasks.observe(task, this.#observer);
   }
 
@@ -243,8 +243,15 @@ class Gathering implements Job {
     this.#remaining--;
     this.#unfinished--;
     if (this.#cancelling !== undefined) {
+      // A task that fails while the gather is cancelled fails nothing (the gather ends
+      // cancelled, SPEC §4): its failure stays its owner's to retrieve, reported if never.
+      if (tasks.state(task) !== "failed") tasks.retrieve(task);
       if (this.#unfinished === 0) this.#end();
-    } else if (tasks.state(task) !== "fulfilled" && !this.#returnExceptions) {
+      return;
+    }
+    // Its outcome is the gather's now: a failure fails it, or came after it was settled.
+    tasks.retrieve(task);
+    if (tasks.state(task) !== "fulfilled" && !this.#returnExceptions) {
       this.#fail(tasks.outcome(task));
     } else if (this.#remaining === 0) this.#complete();
   }
@@ -260,6 +267,9 @@ class Gathering implements Job {
     this.#unfinished--;
     this.#free++;
     if (this.#cancelling !== undefined) {
+      // A function that fails (not a cancellation) while the gather is cancelled fails nothing
+      // (the gather ends cancelled, SPEC §4), and nobody else can see its failure: reported.
+      if (!ok && !isCancellation(value)) this.#lost(place, value);
       if (this.#unfinished === 0) this.#end();
       return;
     }
@@ -271,6 +281,14 @@ class Gathering implements Job {
     // The gather is not cancelling, so an error stands as it is (with returnExceptions too).
     this.#results[place] = value;
     if (this.#remaining === 0) this.#complete();
+  }
+
+  // Reports a function member's failure that nobody can retrieve, as a task's is reported.
+  #lost(place: number, error: unknown): void {
+    const member = place >= 0 ? ` aws[${place}]` : "";
+    const name = `function member${member} of gather ${this.future.name}`;
+    // Keyed by an object nothing holds: told at the next collection, or at program end.
+    unretrievedFailure({}, name, error);
   }
 
   #promiseDone(place: number, value: unknown, ok: boolean): void {
@@ -358,9 +376,9 @@ export function startGather(
     for (let i = 0; i < list.length; i++) {
       const member = list[i];
       const how = follows?.[i];
-      if (isTask(member)) tasks.retrieve(member);
-      // A future handles its thenable's failure already.
-      else if (typeof how === "function") followThen(member as object, how, noop, noop);
+      // A task member is left alone: its failure stays its owner's to retrieve. A future
+      // handles its thenable's failure already.
+      if (typeof how === "function") followThen(member as object, how, noop, noop);
     }
     const future = tasks.future<unknown[]>(noop);
     tasks.endCancelled(future, toCancelled(reasonOf(signal)));

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { CancelledError } from "../errors.ts";
 import { createTask, shield, type Task } from "../task.ts";
+import { gather } from "../wait.ts";
 import { deferred, flush, requireGc } from "./_fixtures.ts";
 
 const REPORT = "Task exception was never retrieved";
@@ -346,4 +347,75 @@ Deno.test("Task never causes an unhandled rejection when nobody awaits its failu
     if (viaEvent) target.removeEventListener!("unhandledrejection", onEvent);
     else nodeProcess!.off("unhandledRejection", onNode);
   }
+});
+
+// A gather that is cancelled ends cancelled (SPEC §4), so a member's own failure meanwhile does
+// not reach its caller; it must not pass silently either (SPEC §2).
+Deno.test("A function member of a cancelled gather that fails with its own error is reported", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const error = new Error("cleanup failed");
+  const started = deferred();
+  const gathering = gather([
+    () => "done at once",
+    async (signal: AbortSignal) => {
+      started.resolve();
+      await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      throw error;
+    },
+  ]);
+  await started.promise;
+  const name = gathering.name;
+  gathering.cancel();
+  await assert.rejects(gathering, CancelledError);
+  const sign = `of gather ${name}"`;
+  await collect([], () => spy.calls.some((args) => String(args[0]).includes(sign)));
+  const reports = spy.calls.filter((args) => String(args[0]).includes(sign));
+  assert.equal(reports.length, 1);
+  assert.match(String(reports[0]![0]), new RegExp(`^${REPORT} \\(task "function member`));
+  assert.equal(reports[0]![1], error);
+});
+
+Deno.test("A task member failing while its gather is cancelled is reported if nobody retrieves it, not if awaited", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const lostName = uniqueName("lost-member");
+  const keptName = uniqueName("kept-member");
+  const failOnAbort = (name: string) =>
+    createTask(async (signal) => {
+      await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      throw new Error(`${name} failed in cleanup`);
+    }, { name });
+  const kept = failOnAbort(keptName);
+  const ref = await abandon(
+    () => failOnAbort(lostName),
+    async (lost) => {
+      const gathering = gather([lost, kept], { returnExceptions: true });
+      await flush();
+      gathering.cancel();
+      await assert.rejects(gathering, CancelledError);
+    },
+  );
+  await assert.rejects(kept, /kept-member.* failed in cleanup/);
+  await collect([ref], () => reportsOf(spy.calls, lostName).length > 0);
+  assert.equal(reportsOf(spy.calls, lostName).length, 1);
+  assert.deepEqual(reportsOf(spy.calls, keptName), []);
+});
+
+Deno.test("gather() with an aborted signal leaves a task member's later failure to be reported", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const name = uniqueName("member-of-aborted-gather");
+  const ref = await abandon(
+    () =>
+      createTask(async () => {
+        await Promise.resolve();
+        throw new Error("failed after the gather ended");
+      }, { name }),
+    async (task) => {
+      await assert.rejects(gather([task], { signal: AbortSignal.abort() }), CancelledError);
+    },
+  );
+  await collect([ref], () => reportsOf(spy.calls, name).length > 0);
+  assert.equal(reportsOf(spy.calls, name).length, 1);
 });
