@@ -29,6 +29,40 @@ interface Resolvers {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
+const nativeThen = Promise.prototype.then;
+
+// A promise of the plain form. It carries a member's failure to the caller only once the caller
+// reads it (`await`, `then`, `catch`, `finally`, `Promise.all` and the like all call `then`):
+// until then the member's failure is not retrieved, so a promise dropped unread leaves it to be
+// reported as never retrieved, as an unread task's is. Promises derived from it are plain.
+class Handed<T> extends Promise<T> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  #read: (() => void) | undefined;
+
+  constructor(
+    executor: (resolve: (value: T) => void, reject: (reason: unknown) => void) => void,
+    read?: () => void,
+  ) {
+    super(executor);
+    this.#read = read;
+  }
+
+  override then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const read = this.#read;
+    if (read !== undefined) {
+      this.#read = undefined;
+      read();
+    }
+    return nativeThen.call(this, onFulfilled, onRejected) as Promise<R1 | R2>;
+  }
+}
+
 // One call of asCompleted(): the members in completion order, read by one async cursor and any
 // number of plain ones.
 export class Completions<M, T> implements AsCompletedIterator<M> {
@@ -47,6 +81,8 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
   // pending, and how many those are.
   #promises: Promise<T>[] = [];
   #resolvers: (Resolvers | undefined)[] = [];
+  // Whether the caller read the promise for each completion index (see `Handed`).
+  #readPromises: boolean[] = [];
   #unsettled = 0;
   // Set once the timeout fired or the signal aborted: what the next step rejects with.
   #error: { reason: unknown } | undefined;
@@ -192,32 +228,38 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
   #promise(index: number): Promise<T> {
     let promise = this.#promises[index];
     if (promise !== undefined) return promise;
+    const read = () => this.#readAt(index);
     if (index < this.#completed.length) {
-      promise = new Promise((resolve, reject) =>
+      promise = new Handed<T>((resolve, reject) =>
         this.#settle(this.#outcomes[index], {
           resolve: resolve as (value: unknown) => void,
           reject,
-        })
-      );
+        }, index), read);
     } else if (this.#error !== undefined) {
       promise = Promise.reject(this.#error.reason);
     } else {
-      promise = new Promise((resolve, reject) => {
+      promise = new Handed<T>((resolve, reject) => {
         this.#resolvers[index] = { resolve: resolve as (value: unknown) => void, reject };
-      });
+      }, read);
       this.#unsettled++;
     }
     // A loop may hold several of these before awaiting them: a rejection must not count as
-    // unhandled meanwhile (the caller's own await still sees it).
-    promise.then(undefined, noop);
+    // unhandled meanwhile (the caller's own await still sees it). Not a read by the caller.
+    nativeThen.call(promise, undefined, noop);
     return this.#promises[index] = promise;
+  }
+
+  // The caller read the promise for completion `index`: it carries the member's failure to the
+  // caller, now or when the member completes.
+  #readAt(index: number): void {
+    this.#readPromises[index] = true;
+    if (index < this.#outcomes.length) tasks.retrieve(this.#outcomes[index]);
   }
 
   // Settles a promise of the plain form like `outcome`, which is done: the member's task or a
   // promise member's future, so that its `then` is not read again.
-  #settle(outcome: Task<unknown>, resolvers: Resolvers): void {
-    // The promise carries a task's failure to the caller now.
-    tasks.retrieve(outcome);
+  #settle(outcome: Task<unknown>, resolvers: Resolvers, index: number): void {
+    if (this.#readPromises[index] === true) tasks.retrieve(outcome);
     if (tasks.state(outcome) === "fulfilled") resolvers.resolve(tasks.outcome(outcome));
     else resolvers.reject(tasks.outcome(outcome));
   }
@@ -237,7 +279,7 @@ export class Completions<M, T> implements AsCompletedIterator<M> {
     if (resolvers !== undefined) {
       this.#resolvers[index] = undefined;
       this.#unsettled--;
-      this.#settle(outcome, resolvers);
+      this.#settle(outcome, resolvers, index);
     }
     if (this.#completed.length === this.#members.length) {
       this.#stop();

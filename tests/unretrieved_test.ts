@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { CancelledError } from "../errors.ts";
 import { createTask, shield, type Task } from "../task.ts";
-import { gather } from "../wait.ts";
+import { asCompleted, gather } from "../wait.ts";
 import { deferred, flush, requireGc } from "./_fixtures.ts";
 
 const REPORT = "Task exception was never retrieved";
@@ -418,4 +418,58 @@ Deno.test("gather() with an aborted signal leaves a task member's later failure 
   );
   await collect([ref], () => reportsOf(spy.calls, name).length > 0);
   assert.equal(reportsOf(spy.calls, name).length, 1);
+});
+
+Deno.test("asCompleted()'s plain form: a promise dropped unread leaves its member's failure to be reported", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const taskName = uniqueName("given-task");
+  const error = new Error("nobody read this");
+  const refs: WeakRef<object>[] = [];
+  await (async () => {
+    const given = createTask(() => {
+      throw new Error("given task failed");
+    }, { name: taskName });
+    refs.push(new WeakRef(given));
+    // Handed out and dropped unread: the function's task and the given task.
+    const handed = [
+      ...asCompleted([() => {
+        throw error;
+      }, given]),
+    ];
+    await flush();
+    assert.equal(handed.length, 2);
+  })();
+  await collect(
+    refs,
+    () => reportsOf(spy.calls, taskName).length > 0 && spy.calls.some((args) => args[1] === error),
+  );
+  assert.equal(reportsOf(spy.calls, taskName).length, 1);
+  assert.equal(spy.calls.filter((args) => args[1] === error).length, 1);
+});
+
+Deno.test("asCompleted()'s plain form: a promise read by await, catch or Promise.allSettled, before or after it settled, retrieves", async () => {
+  requireGc();
+  using spy = spyConsoleError();
+  const names = ["awaited", "caught-late", "all-settled"].map(uniqueName);
+  const fail = (name: string) => () => {
+    throw new Error(name);
+  };
+  const refs: WeakRef<object>[] = [];
+  await (async () => {
+    const [awaited] = asCompleted([fail(names[0]!)]);
+    await assert.rejects(awaited!, new RegExp(names[0]!));
+    const [caughtLate] = asCompleted([fail(names[1]!)]);
+    await flush();
+    await caughtLate!.catch(() => {});
+    const settled = await Promise.allSettled(asCompleted([fail(names[2]!)]));
+    assert.equal(settled[0]!.status, "rejected");
+    refs.push(new WeakRef(awaited!), new WeakRef(caughtLate!));
+  })();
+  const { abandon: abandonControl, name: controlName } = control(new Error("control"));
+  refs.push(await abandonControl());
+  await collect(refs, () => reportsOf(spy.calls, controlName).length > 0);
+  for (const name of names) {
+    assert.deepEqual(spy.calls.filter((args) => String(args[1]).includes(name)), []);
+  }
 });
