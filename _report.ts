@@ -1,7 +1,8 @@
 // Copyright 2026 the @aio/tasks authors. MIT license.
 // Reporting failures that nobody handles: errors thrown by done callbacks (at once) and task
 // failures that nobody retrieved (when the task is garbage-collected, or at the latest when the
-// program ends). Reporting never throws, whatever the error's getters do.
+// program ends). Reporting never throws, whatever the error's getters do, and never hands the
+// runtime's reportError a value it cannot take.
 //
 // A record of an unretrieved failure must not keep its task alive. An error made inside a task
 // function keeps that function's closure alive through its stack, and the closure often reaches
@@ -12,11 +13,56 @@ import { show } from "./_check.ts";
 /** Reports an error where the runtime reports uncaught errors; never throws. */
 export function report(error: unknown): void {
   try {
-    if (typeof globalThis.reportError === "function") globalThis.reportError(error);
+    if (typeof globalThis.reportError === "function") globalThis.reportError(reportable(error));
     else console.error(error);
   } catch {
-    // A report that fails must not break its caller: say what can be said.
+    // A report that fails must not break its caller: say what can be said, through the console
+    // only, as the call that threw may have reported already.
     safeLog("Uncaught error", error, describe(error));
+  }
+}
+
+// V8 gives up on a prototype chain that runs through more than 100 * 1024 proxies (a proxy may
+// answer with a fresh proxy every time); a chain this long is taken for one it gives up on.
+const MAX_PROTOTYPES = 100_000;
+
+// Deno's reportError walks the prototype chain of what it reports (to tell an error from other
+// values). When a step throws (a revoked proxy, a throwing `getPrototypeOf` trap, an endless
+// chain of proxies), the call throws before any `error` listener hears of it and leaves Deno's
+// reporting stuck: every later report ends the program, listeners or not. Such a value is
+// reported as a TypeError that says what was thrown. Not as its `cause`: showing the error
+// would read the chain again (Node's console.error throws on it too).
+function reportable(error: unknown): unknown {
+  if (chainReadable(error)) return error;
+  return new TypeError(
+    `Cannot report the thrown value as its prototype chain cannot be read: current value is ${
+      revoked(error) ? "a revoked proxy" : show(error)
+    }`,
+  );
+}
+
+function chainReadable(value: unknown): boolean {
+  let current = value;
+  try {
+    for (let depth = 0; depth < MAX_PROTOTYPES; depth++) {
+      if (current === null || (typeof current !== "object" && typeof current !== "function")) {
+        return true;
+      }
+      current = Object.getPrototypeOf(current);
+    }
+  } catch {
+    // A revoked proxy or a throwing trap: the runtime's own walk would throw too.
+  }
+  return false;
+}
+
+// Array.isArray() looks through proxies to their targets and throws only on a revoked one.
+function revoked(value: unknown): boolean {
+  try {
+    Array.isArray(value);
+    return false;
+  } catch {
+    return true;
   }
 }
 

@@ -512,8 +512,9 @@ export class Task<T> implements PromiseLike<T> {
    * Callbacks run asynchronously (never inside the call that settled or cancelled the task),
    * once each, in registration order, also when added after the task is done. A callback that
    * throws is reported (`reportError` where it exists, otherwise `console.error`) once the
-   * callbacks due with it have run: the others still run. Adding a callback counts as
-   * retrieving the task's failure.
+   * callbacks due with it have run: the others still run. A thrown value whose prototype
+   * chain cannot be read (a revoked proxy) is reported as a `TypeError` that says so, as
+   * `reportError` would throw on it. Adding a callback counts as retrieving the task's failure.
    *
    * @param callback Called with the task.
    * @throws {TypeError} If `callback` is not a function.

@@ -4,8 +4,11 @@
 // throws, whatever the error's getters do. The first case runs here with forced collections
 // (`--v8-flags=--expose-gc` on Deno, `--expose-gc` on Node); the others run a short program in a
 // child process of the same runtime, against the same build of the library the tests use.
+// What a done callback throws is reported at once (SPEC §3), and no value thrown keeps a later
+// report from reaching an `error` listener (SPEC §2).
 import assert from "node:assert/strict";
 import { createTask, type Task } from "../mod.ts";
+import { report } from "../_report.ts";
 import { requireGc } from "./_fixtures.ts";
 import { turn } from "./_hostile.ts";
 import { describeRun, library, runProgram } from "./_process.ts";
@@ -199,4 +202,166 @@ console.log(task.exception() === error ? "ended" : "wrong");
   assert.equal(run.code, 0, describeRun(run));
   assert.equal(run.stdout.trim(), "ended", describeRun(run));
   assert.equal(reportCount(run.stderr, "retrieved-while-described"), 0, describeRun(run));
+});
+
+// ---------------------------------------------------------------------------------------------
+// What a done callback throws (SPEC §3), through report(): `reportError` where it exists.
+
+const viaEvent = typeof (globalThis as { reportError?: unknown }).reportError === "function";
+
+/** Source text of an expression that builds a value Deno's `reportError` cannot take as is. */
+const unreportable: [string, string, string][] = [
+  [
+    "a revoked proxy",
+    `(() => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; })()`,
+    "a revoked proxy",
+  ],
+  [
+    "a revoked proxy of a function",
+    `(() => { const { proxy, revoke } = Proxy.revocable(() => {}, {}); revoke(); return proxy; })()`,
+    "a revoked proxy",
+  ],
+  [
+    "a proxy whose getPrototypeOf trap throws",
+    `new Proxy(new Error("hidden"), { getPrototypeOf() { throw new Error("trap"); } })`,
+    "an object that cannot be inspected",
+  ],
+  [
+    "an object whose prototype is a revoked proxy",
+    `(() => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return Object.create(proxy); })()`,
+    "an object that cannot be inspected",
+  ],
+  [
+    "a proxy with an endless prototype chain",
+    `(() => { const endless = () => new Proxy({}, { getPrototypeOf: endless }); return endless(); })()`,
+    "an object",
+  ],
+];
+
+const REPORTED_AS = "Cannot report the thrown value as its prototype chain cannot be read";
+
+for (const [what, make, shown] of unreportable) {
+  Deno.test(`Task.addDoneCallback() reports ${what} thrown by a callback, and a later callback's error still reaches an error listener`, async () => {
+    const run = await runProgram(`
+import { createTask } from ${JSON.stringify(library)};
+globalThis.addEventListener?.("error", (event) => {
+  event.preventDefault();
+  let text;
+  try {
+    text = \`\${event.error.name}: \${event.error.message}\`;
+  } catch {
+    text = "a value that cannot be read";
+  }
+  console.log(\`listener: \${text}\`);
+});
+const turn = () => new Promise((resolve) => setTimeout(resolve, 10));
+const first = createTask(() => 1);
+first.addDoneCallback(() => { throw ${make}; });
+await first;
+await turn();
+const later = createTask(() => 2);
+later.addDoneCallback(() => { throw new Error("later"); });
+await later;
+await turn();
+console.log("survived");
+`);
+    assert.equal(run.code, 0, describeRun(run));
+    if (viaEvent) {
+      assert.deepEqual(run.stdout.trim().split("\n"), [
+        `listener: TypeError: ${REPORTED_AS}: current value is ${shown}`,
+        "listener: Error: later",
+        "survived",
+      ], describeRun(run));
+    } else {
+      assert.equal(run.stdout.trim(), "survived", describeRun(run));
+      assert.match(run.stderr, /Error: later/, describeRun(run));
+    }
+  });
+}
+
+Deno.test("Task.addDoneCallback() reports a revoked proxy thrown by a callback as what ends a program without an error listener", async () => {
+  const run = await runProgram(`
+import { createTask } from ${JSON.stringify(library)};
+const { proxy, revoke } = Proxy.revocable({}, {});
+revoke();
+const task = createTask(() => 1);
+task.addDoneCallback(() => { throw proxy; });
+await task;
+await new Promise((resolve) => setTimeout(resolve, 10));
+console.log("survived");
+`);
+  if (viaEvent) {
+    assert.equal(run.code, 1, describeRun(run));
+    assert.equal(run.stdout, "", describeRun(run));
+    assert.ok(
+      run.stderr.includes(`TypeError: ${REPORTED_AS}: current value is a revoked proxy`),
+      describeRun(run),
+    );
+  } else {
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(run.stdout.trim(), "survived", describeRun(run));
+    assert.match(run.stderr, /<Revoked Proxy>/, describeRun(run));
+  }
+});
+
+/** Replaces `globalThis.reportError` and `console.error` by recorders until disposed. */
+function stubReporters(reportError: (error: unknown) => void): {
+  reported: unknown[];
+  logged: unknown[][];
+  [Symbol.dispose](): void;
+} {
+  const target = globalThis as { reportError?: (error: unknown) => void };
+  const original = Object.getOwnPropertyDescriptor(target, "reportError");
+  const originalConsoleError = console.error;
+  const reported: unknown[] = [];
+  const logged: unknown[][] = [];
+  target.reportError = (error) => {
+    reported.push(error);
+    reportError(error);
+  };
+  console.error = (...args: unknown[]) => {
+    logged.push(args);
+  };
+  return {
+    reported,
+    logged,
+    [Symbol.dispose]() {
+      console.error = originalConsoleError;
+      if (original !== undefined) Object.defineProperty(target, "reportError", original);
+      else delete target.reportError;
+    },
+  };
+}
+
+Deno.test("report() hands reportError a TypeError naming a revoked proxy, never the proxy", () => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  using stub = stubReporters(() => {});
+  report(proxy);
+  assert.equal(stub.reported.length, 1);
+  const [reported] = stub.reported;
+  assert.ok(reported instanceof TypeError);
+  assert.equal(reported.message, `${REPORTED_AS}: current value is a revoked proxy`);
+  assert.equal(reported.cause, undefined);
+  assert.deepEqual(stub.logged, []);
+});
+
+Deno.test("report() hands reportError any value whose prototype chain can be read, as is", () => {
+  const error = new Error("plain");
+  const proxied = new Proxy(new Error("proxied"), {});
+  const values = [error, proxied, null, undefined, 0, "text", Symbol("s"), Object.create(null)];
+  using stub = stubReporters(() => {});
+  for (const value of values) report(value);
+  assert.deepEqual(stub.reported, values);
+  assert.deepEqual(stub.logged, []);
+});
+
+Deno.test("report() logs through console.error, once, what reportError throws on", () => {
+  const error = new Error("refused");
+  using stub = stubReporters(() => {
+    throw new Error("reportError failed");
+  });
+  report(error);
+  assert.deepEqual(stub.reported, [error]);
+  assert.deepEqual(stub.logged, [["Uncaught error", error]]);
 });
