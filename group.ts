@@ -365,10 +365,11 @@ class Group implements TaskGroup {
     if (this.#phase !== "open") return;
     this.#phase = "shutting down";
     this.#reason = reason;
-    this.#controller?.abort(reason);
     // Waiting tasks first, so that the slots running tasks free start nothing. A waiting task
-    // settles cancelled at once; its function never runs.
+    // settles cancelled at once; its function never runs. The tasks are told before the body
+    // (through `tg.signal`), as asyncio cancels a group's tasks before its parent task.
     for (const task of this.#slots.items()) tasks.requestCancel(task, reason);
+    this.#controller?.abort(reason);
     this.#settleIfDone();
   }
 

@@ -945,3 +945,30 @@ Deno.test("tg.createTask() whose name getter shuts the group down throws and nev
   assert.ok(thrown instanceof InvalidStateError);
   assert.equal(called, false);
 });
+
+Deno.test("A failing task shuts its group down telling the other tasks before the body, as asyncio does", async () => {
+  const log: string[] = [];
+  const failNow = deferred();
+  const whenAborted = (signal: AbortSignal, what: string) =>
+    new Promise<void>((resolve) => {
+      signal.addEventListener("abort", () => {
+        log.push(what);
+        resolve();
+      }, { once: true });
+    });
+  const error = new Error("a failed");
+  await assert.rejects(
+    taskGroup(async (tg) => {
+      tg.createTask(async () => {
+        await failNow.promise;
+        throw error;
+      });
+      tg.createTask((signal) => whenAborted(signal, "task c sees the cancel"));
+      const body = whenAborted(tg.signal, "body sees the cancel");
+      failNow.resolve();
+      await body;
+    }),
+    ExceptionGroup,
+  );
+  assert.deepEqual(log, ["task c sees the cancel", "body sees the cancel"]);
+});
