@@ -19,8 +19,10 @@
 // stack frames, without running any getter) — a task group's ExceptionGroup carries a summary
 // in its first stack frame instead (see `raisedInGroup`).
 //
-// Invariant: showing never throws, whatever the shown values' getters do; the tree is built only
-// when inspected, and bounded as in Python: at most 15 errors per group and 10 levels of nesting.
+// Invariant: showing never throws, whatever the shown values' getters do or however long their
+// text is (lines are added in loops, never spread as arguments); the tree is built only when
+// inspected, and bounded as in Python: at most 15 errors per group and 10 levels of nesting, and
+// at most 200 nested groups drawn in one tree (a group may hold the same group many times).
 import { show } from "./_check.ts";
 
 const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -28,6 +30,8 @@ const DENO_INSPECT = Symbol.for("Deno.customInspect");
 // Python's `max_group_width` and `max_group_depth`.
 const WIDTH = 15;
 const DEPTH = 10;
+// Without it, a group holding the same group 15 times at each of 10 levels draws 15^10 boxes.
+const GROUPS = 200;
 
 /** The runtime's own `inspect`, as Node, Bun and Deno hand it to custom-inspect methods. */
 type Inspect = (value: unknown, options?: unknown) => string;
@@ -243,7 +247,7 @@ export function showGroupTree(prototype: object): void {
       }
       return leafText(error);
     };
-    const lines = render(self, leaf, 0);
+    const lines = render(self, leaf, 0, { groups: GROUPS });
     let cause: unknown;
     try {
       if (!("cause" in self)) return lines.join("\n");
@@ -251,7 +255,7 @@ export function showGroupTree(prototype: object): void {
     } catch {
       return lines.join("\n");
     }
-    lines.push(...prefix(`[cause]: ${leaf(cause)}`.split("\n"), "  "));
+    pushPrefixed(lines, `[cause]: ${leaf(cause)}`.split("\n"), "  ");
     return lines.join("\n");
   };
   define(
@@ -273,7 +277,12 @@ export function showGroupTree(prototype: object): void {
 }
 
 /** The lines of a group: header, its errors in boxes, then (outermost only) its stack frames. */
-function render(group: object, leaf: (error: unknown) => string, depth: number): string[] {
+function render(
+  group: object,
+  leaf: (error: unknown) => string,
+  depth: number,
+  left: { groups: number },
+): string[] {
   const lines = [headerOf(group)];
   const errors = errorsOf(group) ?? [];
   const origin = origins.get(group);
@@ -289,9 +298,15 @@ function render(group: object, leaf: (error: unknown) => string, depth: number):
     const error = errors[i];
     let content: string[];
     if (errorsOf(error) === undefined) content = leaf(error).split("\n");
-    else if (depth + 1 < DEPTH) content = render(error as object, leaf, depth + 1);
-    else content = [headerOf(error as object), `... (nested groups deeper than ${DEPTH})`];
-    lines.push(...prefix(content, "  | "));
+    else if (depth + 1 >= DEPTH) {
+      content = [headerOf(error as object), `... (nested groups deeper than ${DEPTH})`];
+    } else if (left.groups <= 0) {
+      content = [headerOf(error as object), `... (more than ${GROUPS} nested groups in this tree)`];
+    } else {
+      left.groups--;
+      content = render(error as object, leaf, depth + 1, left);
+    }
+    pushPrefixed(lines, content, "  | ");
   }
   if (errors.length > WIDTH) {
     lines.push("  +---------------- ... ----------------");
@@ -300,12 +315,13 @@ function render(group: object, leaf: (error: unknown) => string, depth: number):
   if (shown > 0) lines.push("  +------------------------------------");
   // A nested group's own frames are where the task group settled, inside this library: only
   // the outermost group's frames are shown, as the stack they are.
-  if (depth === 0) lines.push(...framesOf(group));
+  if (depth === 0) pushPrefixed(lines, framesOf(group), "");
   return lines;
 }
 
-function prefix(lines: string[], by: string): string[] {
-  return lines.map((line) => by + line);
+// A loop, not `push(...lines)`: spread arguments go on the stack, which a long text overflows.
+function pushPrefixed(lines: string[], more: readonly string[], by: string): void {
+  for (const line of more) lines.push(by + line);
 }
 
 // The label of each error of a group whose origin is known: by index for the group made by the

@@ -182,6 +182,32 @@ Deno.test("ExceptionGroup shows at most 10 levels of nesting and never overflows
   assert.ok(text.split("\n").length < 100, "the output is bounded");
 });
 
+Deno.test("ExceptionGroup shows an error of 130 000 lines without overflowing the stack", async () => {
+  const body = new Error("body:\n" + "line\n".repeat(130_000));
+  const eg = new ExceptionGroup("g", [body]);
+  for (const [way, text] of inspections(eg)) {
+    assert.ok(text.startsWith("ExceptionGroup: g (1 error)\n"), way);
+    assert.ok(text.split("\n").length > 130_000, way);
+  }
+  // Inside a failed task's own inspection too.
+  const task = createTask(() => {
+    throw eg;
+  }, { name: "holder" });
+  await task.catch(() => {});
+  for (const [way, text] of inspections(task)) {
+    assert.match(text, /error: ExceptionGroup: g \(1 error\)\n/, way);
+  }
+});
+
+Deno.test("ExceptionGroup bounds the work of showing a group that holds another many times", () => {
+  let eg = new ExceptionGroup("leaf", [new Error("x")]);
+  for (let i = 0; i < 12; i++) eg = new ExceptionGroup(`level ${i}`, Array(15).fill(eg));
+  for (const [way, text] of inspections(eg)) {
+    assert.ok(text.split("\n").length < 20_000, `${way}: ${text.split("\n").length} lines`);
+    assert.match(text, /\.\.\. \(more than 200 nested groups in this tree\)/, way);
+  }
+});
+
 Deno.test("ExceptionGroup shows hostile errors without throwing, in the tree and in the summary", async () => {
   const hostile = [
     revokedProxy(),
