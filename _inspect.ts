@@ -220,16 +220,17 @@ function count(n: number): string {
   return n === 1 ? "1 error" : `${n} errors`;
 }
 
-// The groups whose tree is being made now: a group met again inside its own tree (through a
-// `cause` or an error that holds it) shows as its header. The runtime's own cycle check does not
-// see through a custom inspector called anew (Deno's does not), and without this a group that is
-// its own cause is shown inside itself until the stack runs out.
+// The groups whose tree is being made now, and the nested groups being drawn in it: a group met
+// again inside its own tree (through its `errors`, a `cause` or an error that holds it) shows as
+// its header. The runtime's own cycle check does not see through a custom inspector called anew
+// (Deno's does not), nor into the nested groups drawn here, and without this a group that is its
+// own cause is shown inside itself until the stack runs out.
 const showing = new Set<object>();
 
 /** Makes `ExceptionGroup`s show as their tree in `console.log` and `inspect` (Node, Bun, Deno). */
 export function showGroupTree(prototype: object): void {
   const tree = (self: object, inspect: Inspect, options: unknown): string => {
-    if (showing.has(self)) return `${headerOf(self)} [Circular]`;
+    if (showing.has(self)) return circular(self);
     showing.add(self);
     try {
       return treeOf(self, inspect, options);
@@ -300,11 +301,18 @@ function render(
     if (errorsOf(error) === undefined) content = leaf(error).split("\n");
     else if (depth + 1 >= DEPTH) {
       content = [headerOf(error as object), `... (nested groups deeper than ${DEPTH})`];
+    } else if (showing.has(error as object)) {
+      content = [circular(error as object)];
     } else if (left.groups <= 0) {
       content = [headerOf(error as object), `... (more than ${GROUPS} nested groups in this tree)`];
     } else {
       left.groups--;
-      content = render(error as object, leaf, depth + 1, left);
+      showing.add(error as object);
+      try {
+        content = render(error as object, leaf, depth + 1, left);
+      } finally {
+        showing.delete(error as object);
+      }
     }
     pushPrefixed(lines, content, "  | ");
   }
@@ -339,6 +347,10 @@ function namesFor(origin: Origin, errors: readonly unknown[]): (string | null | 
     if (!byError.has(error) && i < origin.tasks.length) byError.set(error, origin.tasks[i]!);
   });
   return errors.map((error) => byError.has(error) ? byError.get(error)! : undefined);
+}
+
+function circular(group: object): string {
+  return `${headerOf(group)} [Circular]`;
 }
 
 /** `Name: message (N errors in task group "g")`; never throws. */

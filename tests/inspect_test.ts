@@ -272,6 +272,22 @@ Deno.test("ExceptionGroup whose cause leads back to it shows it once, briefly", 
   }
 });
 
+Deno.test("ExceptionGroup whose errors lead back to it shows it once, briefly", () => {
+  const outer = new ExceptionGroup("outer", [new Error("x")]);
+  const inner = new ExceptionGroup("inner", [outer]);
+  outer.errors.push(inner);
+  const self = new ExceptionGroup("self", [new Error("y")]);
+  for (let i = 0; i < 14; i++) self.errors.push(self);
+  for (const [way, text] of inspections(outer)) {
+    assert.match(text, /\n {2}\| {3}\| ExceptionGroup: outer \(2 errors\) \[Circular\]\n/, way);
+    assert.equal(text.includes("ExceptionGroup: inner", text.indexOf("[Circular]")), false, way);
+  }
+  for (const [way, text] of inspections(self)) {
+    assert.equal(text.match(/\[Circular\]/g)?.length, 14, way);
+    assert.ok(text.length < 8_000, `${way}: ${text.length} characters`);
+  }
+});
+
 Deno.test("ExceptionGroup inside an array or an object is indented with it", () => {
   const eg = new ExceptionGroup("inner", [new Error("x")]);
   for (const value of [[eg], { a: { eg } }]) {
