@@ -32,6 +32,7 @@ const WIDTH = 15;
 const DEPTH = 10;
 // Without it, a group holding the same group 15 times at each of 10 levels draws 15^10 boxes.
 const GROUPS = 200;
+const deeper = `... (nested groups deeper than ${DEPTH})`;
 
 /** The runtime's own `inspect`, as Node, Bun and Deno hand it to custom-inspect methods. */
 type Inspect = (value: unknown, options?: unknown) => string;
@@ -39,6 +40,13 @@ type Inspect = (value: unknown, options?: unknown) => string;
 /** The options Node hands to a custom-inspect method (the part used here). */
 interface NodeOptions {
   depth?: number | null | undefined;
+}
+
+/** The options Deno hands to a custom-inspect method (the part used here). */
+interface DenoOptions {
+  depth?: unknown;
+  currentDepth?: unknown;
+  indentationLvl?: unknown;
 }
 
 function define(target: object, key: symbol, value: unknown): void {
@@ -231,6 +239,9 @@ const showing = new Set<object>();
 export function showGroupTree(prototype: object): void {
   const tree = (self: object, inspect: Inspect, options: unknown): string => {
     if (showing.has(self)) return circular(self);
+    // Groups shown inside groups through what the runtime inspects (a `cause`, an error holding a
+    // group) count as nesting too, whatever depth the caller asked for.
+    if (showing.size >= DEPTH) return `${headerOf(self)} ${deeper}`;
     showing.add(self);
     try {
       return treeOf(self, inspect, options);
@@ -268,10 +279,22 @@ export function showGroupTree(prototype: object): void {
     },
   );
   define(prototype, DENO_INSPECT, function (this: object, inspect: Inspect, options: unknown) {
+    const { indentationLvl: indent, depth, currentDepth } = (options ?? {}) as DenoOptions;
+    // Deno hands the depth it was asked for and how deep the group stands, and starts anew at
+    // depth 0 in each inspect() called from here: what is left is lowered here, as Node does.
+    const left = typeof depth === "number" && typeof currentDepth === "number"
+      ? depth - currentDepth
+      : depth;
+    if (typeof left === "number" && left < 0) return headerOf(this);
     // Deno indents what it inspects by `indentationLvl` spaces; the tree indents its leaves
     // itself, and its lines after the first by where the group stands (in an array, an object).
-    const indent = (options as { indentationLvl?: unknown } | undefined)?.indentationLvl;
-    const text = tree(this, inspect, { ...options as object, indentationLvl: 0, indentLevel: 0 });
+    const text = tree(this, inspect, {
+      ...options as object,
+      depth: typeof left === "number" ? left - 1 : left,
+      currentDepth: 0,
+      indentationLvl: 0,
+      indentLevel: 0,
+    });
     if (typeof indent !== "number" || !(indent > 0)) return text;
     return text.replaceAll("\n", "\n" + " ".repeat(Math.min(indent, 100)));
   });
@@ -300,7 +323,7 @@ function render(
     let content: string[];
     if (errorsOf(error) === undefined) content = leaf(error).split("\n");
     else if (depth + 1 >= DEPTH) {
-      content = [headerOf(error as object), `... (nested groups deeper than ${DEPTH})`];
+      content = [headerOf(error as object), deeper];
     } else if (showing.has(error as object)) {
       content = [circular(error as object)];
     } else if (left.groups <= 0) {

@@ -248,6 +248,37 @@ Deno.test("ExceptionGroup shows its cause when inspected", () => {
   assert.match(inspect(eg), /\n {2}\[cause\]: TimeoutError( \[DOMException\])?: late\n/);
 });
 
+Deno.test("ExceptionGroup shows a long chain of causes to the inspection's depth, and at most 10 levels", () => {
+  let eg = new ExceptionGroup("leaf", [new Error("leaf")]);
+  for (let i = 0; i < 10_000; i++) {
+    eg = new ExceptionGroup(`level ${i}`, [new Error(`e${i}`)], { cause: eg });
+  }
+  const deno = (globalThis as {
+    Deno?: { inspect?: (value: unknown, options?: { depth?: number }) => string };
+  }).Deno;
+  const ways: [string, string][] = [
+    ...inspections(eg),
+    ["util.inspect, depth Infinity", inspect(eg, { depth: Infinity })],
+  ];
+  if (isDeno && typeof deno?.inspect === "function") {
+    ways.push(["Deno.inspect, depth Infinity", deno.inspect(eg, { depth: Infinity })]);
+  }
+  for (const [way, text] of ways) {
+    const lines = text.split("\n");
+    assert.equal(lines[0], "ExceptionGroup: level 9999 (1 error)", way);
+    assert.match(text, /\[cause\]: ExceptionGroup: level 9998 \(1 error\)\n/, way);
+    assert.equal(text.includes("level 9988"), false, `${way}:\n${text}`);
+    assert.ok(lines.length < 300, `${way}: ${lines.length} lines`);
+  }
+  for (const [way, text] of ways.filter(([way]) => way.endsWith("Infinity"))) {
+    assert.match(
+      text,
+      /ExceptionGroup: level 9989 \(1 error\) \.\.\. \(nested groups deeper than 10\)/,
+      way,
+    );
+  }
+});
+
 Deno.test("ExceptionGroup whose cause leads back to it shows it once, briefly", async () => {
   const self = new ExceptionGroup("self", [new Error("x")]);
   (self as { cause?: unknown }).cause = self;
