@@ -232,58 +232,167 @@ const INDENTED_LEVELS = 64;
 /**
  * The tree as indented text, one line per node; at most `maxChildren` children of a node (and
  * roots) are shown, the others summed up in one line.
+ *
+ * A snapshot may come from elsewhere (parsed JSON, made by hand, a proxy): what is shown never
+ * throws. Each node is read once, in a guard; one that is not an object or cannot be read shows
+ * as a line that says so, and its place in the tree is kept.
  */
 export function format(tree: TaskTree, maxChildren: number): string {
-  if (tree.tracking !== true) {
+  let tracking: unknown, roots: unknown[] | undefined;
+  try {
+    tracking = tree.tracking;
+    if (tracking === true) roots = listOf(tree.roots);
+  } catch {
+    return "[a snapshot that cannot be read]";
+  }
+  if (tracking !== true) {
     return "Task tracking is off: nothing was recorded (turn it on with enableTaskTracking())";
   }
-  const roots = Array.isArray(tree.roots) ? tree.roots : [];
+  if (roots === undefined) return "[a snapshot that cannot be read]";
   if (roots.length === 0) return "Nothing is pending";
   const lines: string[] = [];
   const seen = new Set<unknown>();
-  // Each item: a node (or the summary of hidden siblings), its depth, the text before its line,
-  // and the text before its children's lines. Pushed in reverse, so popped in order.
-  const stack: [TaskTreeNode | string, number, string, string][] = [];
-  const pushAll = (nodes: readonly TaskTreeNode[], depth: number, indent: string) => {
+  // Each item: a node as given (or a line already made: the summary of hidden siblings, a mark),
+  // its depth, the text before its line, and the text before its children's lines. Pushed in
+  // reverse, so popped in order.
+  const stack: [unknown, number, string, string][] = [];
+  const pushAll = (nodes: readonly unknown[], depth: number, indent: string) => {
     const shown = Math.min(nodes.length, maxChildren);
-    const items: (TaskTreeNode | string)[] = nodes.slice(0, shown);
-    if (nodes.length > shown) items.push(hidden(nodes.slice(shown)));
+    const items: unknown[] = nodes.slice(0, shown);
+    if (nodes.length > shown) items.push(new Line(hidden(nodes.slice(shown))));
     const deeper = depth <= INDENTED_LEVELS;
     for (let i = items.length - 1; i >= 0; i--) {
       const last = i === items.length - 1;
       const lead = depth === 0 ? "" : indent + (last ? "└─ " : "├─ ");
       const below = depth === 0 || !deeper ? indent : indent + (last ? "   " : "│  ");
-      stack.push([items[i]!, depth, lead, below]);
+      stack.push([items[i], depth, lead, below]);
     }
   };
   pushAll(roots, 0, "");
   while (stack.length > 0) {
     const [item, depth, lead, below] = stack.pop()!;
     const at = depth > INDENTED_LEVELS ? `[depth ${depth}] ` : "";
-    if (typeof item === "string") {
-      lines.push(lead + at + item);
+    const made = Line.textOf(item);
+    if (made !== undefined) {
+      lines.push(lead + at + made);
       continue;
     }
-    if (seen.has(item)) continue;
-    seen.add(item);
-    lines.push(lead + at + label(item));
-    const children = Array.isArray(item.children) ? item.children : [];
+    // A node met again (a cycle in a snapshot made by hand) is shown once.
+    if (typeof item === "object" && item !== null) {
+      if (seen.has(item)) continue;
+      seen.add(item);
+    }
+    const node = read(item);
+    if (typeof node === "string") {
+      lines.push(lead + at + node);
+      continue;
+    }
+    lines.push(lead + at + label(node));
+    const children = node.children ?? [new Line("[children that cannot be read]")];
     if (children.length > 0) pushAll(children, depth + 1, below);
   }
   return lines.join("\n");
 }
 
-function hidden(nodes: readonly TaskTreeNode[]): string {
+/** A line made already, in the place of a node. */
+class Line {
+  readonly #text: string;
+  constructor(text: string) {
+    this.#text = text;
+  }
+  /** Its text, or `undefined` for anything else (`instanceof` would throw on a revoked proxy). */
+  static textOf(value: unknown): string | undefined {
+    return typeof value === "object" && value !== null && #text in value
+      ? (value as Line).#text
+      : undefined;
+  }
+}
+
+/** A node's fields, read once; `children` is `undefined` when they cannot be read. */
+interface Fields {
+  kind: unknown;
+  name: unknown;
+  state: unknown;
+  age: unknown;
+  limit: unknown;
+  running: unknown;
+  waiting: unknown;
+  remaining: unknown;
+  children: unknown[] | undefined;
+}
+
+// A child whose own reading threw (a getter at its index).
+const UNREADABLE = "[a node that cannot be read]";
+const lost = new Line(UNREADABLE);
+
+/** The fields of a node, or the line that shows it when it is no node or cannot be read. */
+function read(value: unknown): Fields | string {
+  const made = Line.textOf(value);
+  if (made !== undefined) return made;
+  if (value === null || typeof value !== "object") return `[not a node: ${show(value)}]`;
+  try {
+    const node = value as Record<keyof Fields, unknown>;
+    const { kind, name, state, age, limit, running, waiting, remaining } = node;
+    return {
+      kind,
+      name,
+      state,
+      age,
+      limit,
+      running,
+      waiting,
+      remaining,
+      children: listOf(node.children),
+    };
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/**
+ * The items of a list of nodes, each read once (`lost` for one whose reading throws); `[]` for
+ * what is not an array, `undefined` for an array that cannot be read (a revoked proxy).
+ */
+function listOf(value: unknown): unknown[] | undefined {
+  let length: number;
+  try {
+    if (!Array.isArray(value)) return [];
+    length = value.length;
+  } catch {
+    return undefined;
+  }
+  const items: unknown[] = [];
+  for (let i = 0; i < length; i++) {
+    try {
+      items.push(value[i]);
+    } catch {
+      items.push(lost);
+    }
+  }
+  return items;
+}
+
+// The state of a hidden node, read alone: the rest of it is not shown.
+function hiddenState(node: unknown): unknown {
+  if (node === null || typeof node !== "object" || Line.textOf(node) !== undefined) return;
+  try {
+    return (node as { state?: unknown }).state;
+  } catch {
+    return undefined;
+  }
+}
+
+function hidden(nodes: readonly unknown[]): string {
   const states = new Map<string, number>();
   for (const node of nodes) {
-    const state = text(node?.state);
+    const state = text(hiddenState(node));
     states.set(state, (states.get(state) ?? 0) + 1);
   }
   const counts = [...states].map(([state, n]) => `${n} ${state}`).join(", ");
   return `… ${nodes.length} more (${counts})`;
 }
 
-function label(node: TaskTreeNode): string {
+function label(node: Fields): string {
   // waitFor calls and timeout scopes have no name; anything else shows its own, even "".
   const nameless = node.kind === "waitFor" || node.kind === "timeout";
   const name = nameless
@@ -294,15 +403,16 @@ function label(node: TaskTreeNode): string {
   switch (node.kind) {
     case "group":
     case "gather": {
-      const running = Number(node.running);
-      const total = running + Number(node.waiting);
+      const running = count(node.running);
+      const total = running + count(node.waiting);
       const counts = total === 0 ? "no tasks" : `${running} of ${total} running`;
       const limit = typeof node.limit === "number" ? `, limit ${node.limit}` : "";
       return `${node.kind}${name}${cancelling} (${counts}${limit}, ${age})`;
     }
     case "waitFor":
     case "timeout": {
-      const left = typeof node.remaining === "number"
+      // An endless time left is no deadline, as `captureTaskTree()` writes it (`null`).
+      const left = typeof node.remaining === "number" && node.remaining !== Infinity
         ? `${duration(node.remaining)} left`
         : "no deadline";
       return `${node.kind}${name}${cancelling} (${left}, ${age})`;
@@ -312,7 +422,11 @@ function label(node: TaskTreeNode): string {
   }
 }
 
-// A snapshot may come from elsewhere (parsed JSON, made by hand): what is shown never throws.
+// A count from a snapshot: a number, or none (`Number()` of an object may run its code).
+function count(value: unknown): number {
+  return typeof value === "number" ? value : 0;
+}
+
 function text(value: unknown): string {
   return typeof value === "string" ? value : show(value);
 }
@@ -323,6 +437,7 @@ function quote(name: string): string {
 
 function duration(ms: unknown): string {
   const value = typeof ms === "number" && ms > 0 ? ms : 0;
+  if (value === Infinity) return "∞";
   if (Math.round(value) < 1000) return `${Math.round(value)} ms`;
   if (value < 59_950) return `${(value / 1000).toFixed(1)} s`;
   const seconds = Math.round(value / 1000);

@@ -307,7 +307,9 @@ export function captureTaskTree(): TaskTree {
  * show how many of their tasks run and their limit; `waitFor` calls and timeout scopes show
  * the time left (`no deadline` when there is none); tasks and shields show their state. It is
  * the structure the library knows, not JavaScript stacks: a task shows what it started and was
- * linked to, not the line it is stopped at.
+ * linked to, not the line it is stopped at. Data that is not a node (`null` in parsed JSON, a
+ * node whose getters throw) shows as a line that says so; an age or time left that is `Infinity`
+ * shows as `∞` and `no deadline`.
  *
  * @param tree A snapshot from {@linkcode captureTaskTree}, or data of the same shape (parsed
  *   JSON, for instance). Taken now when omitted.

@@ -22,6 +22,7 @@ import {
 } from "../mod.ts";
 import { check, size } from "../_tracking.ts";
 import { deferred, fakeTime, flush } from "./_fixtures.ts";
+import { revokedProxy } from "./_hostile.ts";
 
 /** Runs `fn` with tracking on; turns it off afterwards, also when `fn` fails. */
 async function tracked(fn: () => Promise<void>): Promise<void> {
@@ -519,6 +520,77 @@ Deno.test("formatTaskTree() sums up children beyond maxChildren, and checks its 
     roots: [odd as unknown as TaskTreeNode, cyclic],
   });
   assert.equal(text, '7 8 null 0 ms\ntask "loop" running 1 ms');
+});
+
+Deno.test("formatTaskTree() marks the nodes it cannot read, and throws only when the tree is no object", () => {
+  const throwing = Object.defineProperty(task("x", "running", 1), "name", {
+    get() {
+      throw new Error("name getter");
+    },
+  });
+  const badIndex = Object.defineProperty([task("kept", "running", 2)], 1, {
+    get() {
+      throw new Error("index getter");
+    },
+  });
+  const parsed = JSON.parse(
+    '{"tracking":true,"roots":[null,{"kind":"task","name":"a","state":"running","age":1,"children":[null]}]}',
+  );
+  assert.equal(
+    formatTaskTree(parsed),
+    '[not a node: null]\ntask "a" running 1 ms\n└─ [not a node: null]',
+  );
+  const roots = [
+    5,
+    revokedProxy(),
+    throwing,
+    task("parent", "running", 3, badIndex as unknown as TaskTreeNode[]),
+    task("proxied", "running", 4, revokedProxy() as unknown as TaskTreeNode[]),
+  ];
+  assert.equal(
+    formatTaskTree({ tracking: true, roots: roots as unknown as TaskTreeNode[] }),
+    [
+      "[not a node: 5]",
+      "[a node that cannot be read]",
+      "[a node that cannot be read]",
+      'task "parent" running 3 ms',
+      '├─ task "kept" running 2 ms',
+      "└─ [a node that cannot be read]",
+      'task "proxied" running 4 ms',
+      "└─ [children that cannot be read]",
+    ].join("\n"),
+  );
+  const hidden = task(
+    "many",
+    "running",
+    1,
+    [null, null, revokedProxy()] as unknown as TaskTreeNode[],
+  );
+  assert.equal(
+    formatTaskTree({ tracking: true, roots: [hidden] }, { maxChildren: 1 }),
+    'task "many" running 1 ms\n├─ [not a node: null]\n└─ … 2 more (2 undefined)',
+  );
+  const unreadable = "[a snapshot that cannot be read]";
+  assert.equal(formatTaskTree(revokedProxy() as TaskTree), unreadable);
+  assert.equal(
+    formatTaskTree({ tracking: true, roots: revokedProxy() } as unknown as TaskTree),
+    unreadable,
+  );
+});
+
+Deno.test("formatTaskTree() shows an endless age or time left as such", () => {
+  const text = formatTaskTree({
+    tracking: true,
+    roots: [
+      task("old", "running", Infinity),
+      { kind: "timeout", name: "", state: "running", age: 5, remaining: Infinity, children: [] },
+      { kind: "waitFor", name: "", state: "running", age: -Infinity, remaining: 2, children: [] },
+    ],
+  });
+  assert.equal(
+    text,
+    'task "old" running ∞\ntimeout (no deadline, 5 ms)\nwaitFor (2 ms left, 0 ms)',
+  );
 });
 
 Deno.test("captureTaskTree() and formatTaskTree() stay linear on a group of 100 000 tasks", async () => {
