@@ -2,7 +2,24 @@
 // Every input check, so that every public function words its errors the same way: the failed
 // action first, then the rule, then the current value. Values are user values: reading them
 // must never throw (a revoked proxy throws on any access), so `show()` guards every read.
+// Names the user gave are written by `quote()`, wherever they are shown.
 import { handleRejection } from "./_follow.ts";
+
+// Names are cut after this many characters where they are shown.
+const NAME_LENGTH = 200;
+
+/**
+ * A name as a JSON string, cut after 200 characters, with U+2028 and U+2029 escaped too (JSON
+ * leaves them raw, and readers of stacks and logs may break lines at them): one short line
+ * whatever the name holds.
+ */
+export function quote(name: string): string {
+  const cut = name.length > NAME_LENGTH ? name.slice(0, NAME_LENGTH) + "…" : name;
+  return JSON.stringify(cut).replace(
+    /[\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
+}
 
 /** Renders a value for an error message; never throws. */
 export function show(value: unknown): string {

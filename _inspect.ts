@@ -23,7 +23,7 @@
 // text is (lines are added in loops, never spread as arguments); the tree is built only when
 // inspected, and bounded as in Python: at most 15 errors per group and 10 levels of nesting, and
 // at most 200 nested groups drawn in one tree (a group may hold the same group many times).
-import { show } from "./_check.ts";
+import { quote, show } from "./_check.ts";
 
 const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
 const DENO_INSPECT = Symbol.for("Deno.customInspect");
@@ -186,9 +186,9 @@ function summarize(
     listed.push(`[${i + 1}] ${task === undefined ? "" : `${labelOf(task)}: `}${oneLine(what)}`);
   }
   if (errors.length > WIDTH) listed.push(`and ${errors.length - WIDTH} more`);
-  // Names are the user's too: no line breaks or parentheses from them either.
+  // Names are the user's too: no line breaks or parentheses from them either, and cut short.
   return withoutParens(
-    `task group ${JSON.stringify(group)} failed with ${count(errors.length)}: ${listed.join("; ")}`,
+    `task group ${quote(group)} failed with ${count(errors.length)}: ${listed.join("; ")}`,
   );
 }
 
@@ -196,9 +196,10 @@ function withoutParens(text: string): string {
   return text.replace(/[()]/g, (paren) => paren === "(" ? "[" : "]");
 }
 
-// One line without parentheses, at most 100 characters.
+// One line without parentheses, at most 100 characters: any line terminator (JavaScript's are
+// \n, \r, U+2028 and U+2029) becomes a space.
 function oneLine(text: string): string {
-  const line = withoutParens(text.slice(0, 200).replace(/\s*\n\s*/g, " "));
+  const line = withoutParens(text.slice(0, 200).replace(/\s*[\n\r\u2028\u2029]\s*/g, " "));
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
 }
 
@@ -217,11 +218,11 @@ function briefOf(group: object): string {
   const where = origins.get(group);
   const size = count(errorsOf(group)?.length ?? 0);
   if (where === undefined) return `${errorHead(group)} [${size}]`;
-  return `${leafName(group)} [${size} in task group ${JSON.stringify(where.group)}]`;
+  return `${leafName(group)} [${size} in task group ${quote(where.group)}]`;
 }
 
 function labelOf(task: string | null): string {
-  return task === null ? "the body" : `task ${JSON.stringify(task)}`;
+  return task === null ? "the body" : `task ${quote(task)}`;
 }
 
 function count(n: number): string {
@@ -382,7 +383,7 @@ function headerOf(group: object): string {
   const errors = errorsOf(group);
   const where = origins.get(group);
   const size = errors === undefined ? "" : count(errors.length);
-  const place = where === undefined ? "" : ` in task group ${JSON.stringify(where.group)}`;
+  const place = where === undefined ? "" : ` in task group ${quote(where.group)}`;
   return `${head} (${size}${place})`;
 }
 

@@ -20,7 +20,7 @@ import { type Task, tasks } from "./_task.ts";
 import type { TaskGroup } from "./group.ts";
 import type { Timeout } from "./timeout.ts";
 import { entries, type Entry, tracking } from "./_tracking.ts";
-import { show } from "./_check.ts";
+import { quote, show } from "./_check.ts";
 
 /** One tracked thing on its way into the tree. */
 interface Place {
@@ -224,7 +224,6 @@ function cutCycles(places: Map<unknown, Place>, roots: TaskTreeNode[]): void {
 // ---------------------------------------------------------------------------------------------
 // Text
 
-const NAME_LENGTH = 200;
 // Deeper nodes are not indented further, so that the text stays linear in the number of nodes;
 // their lines say their depth instead.
 const INDENTED_LEVELS = 64;
@@ -428,11 +427,9 @@ function count(value: unknown): number {
 }
 
 function text(value: unknown): string {
-  return typeof value === "string" ? value : show(value);
-}
-
-function quote(name: string): string {
-  return JSON.stringify(name.length > NAME_LENGTH ? name.slice(0, NAME_LENGTH) + "…" : name);
+  if (typeof value !== "string") return show(value);
+  // Kinds and states from elsewhere may hold anything: quoted when they could break the line.
+  return /[\p{Cc}\u2028\u2029]/u.test(value) ? quote(value) : value;
 }
 
 function duration(ms: unknown): string {

@@ -137,6 +137,29 @@ Deno.test("ExceptionGroup summary frame stays one line without parentheses, and 
   assert.match(text, /\| and 5 more errors/);
 });
 
+Deno.test("ExceptionGroup summary frame escapes line separators and cuts long names", async () => {
+  const error = await taskGroup((tg) => {
+    tg.createTask(() => {
+      throw new Error("one\u2028two\u2029three");
+    }, { name: "task\u2028name" });
+    tg.createTask(() => {
+      throw new Error("long");
+    }, { name: "t".repeat(1_000_000) });
+  }, { name: "g\u2029" + "x".repeat(10_000_000) }).catch((e) => e);
+  const stack = error.stack as string;
+  assert.ok(stack.length < 5_000, `${stack.length} characters`);
+  assert.equal(/[\u2028\u2029]/.test(stack), false, "no raw line separator");
+  const first = stack.split("\n")[1]!;
+  assert.match(first, /^ {4}at task group "g\\u2029x{198}…" failed with 2 errors: /);
+  assert.match(first, /\[1\] task "task\\u2028name": Error: one two three; /);
+  assert.match(first, /\[2\] task "t{200}…": Error: long \(/);
+  for (const [way, text] of inspections(error)) {
+    assert.equal(/[\u2028\u2029]/.test(text.split("\n")[0]!), false, way);
+    assert.match(text, /1: task "task\\u2028name" -+\n/, way);
+    assert.ok(text.length < 10_000, `${way}: ${text.length} characters`);
+  }
+});
+
 Deno.test("ExceptionGroup split() and subgroup() keep the task labels of what they keep", async () => {
   const error = await taskGroup((tg) => {
     tg.createTask(() => {

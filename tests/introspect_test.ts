@@ -455,6 +455,7 @@ Deno.test("formatTaskTree() keeps one line per node whatever the names hold", as
       "",
       "x".repeat(10_000),
       "ünïcødé 🎉",
+      "line\u2028separator\u2029paragraph",
     ];
     const tasks = names.map((name) => createTask(() => release.promise, { name }));
     const group = taskGroup((tg) => {
@@ -467,6 +468,8 @@ Deno.test("formatTaskTree() keeps one line per node whatever the names hold", as
     assert.ok(lines.every((line) => line.length < 300), "a long name is cut");
     assert.match(lines[4]!, /^task "xxxx+…" running \d+ ms$/);
     assert.match(lines[3]!, /^task "" running \d+ ms$/);
+    assert.match(lines[6]!, /^task "line\\u2028separator\\u2029paragraph" running \d+ ms$/);
+    assert.equal(/[\u2028\u2029]/.test(lines.join("\n")), false, "no raw line separator");
     assert.match(lines[names.length]!, /^group "group\\nname" \(1 of 1 running, \d+ ms\)$/);
     assert.equal(captureTaskTree().roots[4]?.name, "x".repeat(10_000));
     release.resolve();
@@ -575,6 +578,15 @@ Deno.test("formatTaskTree() marks the nodes it cannot read, and throws only when
   assert.equal(
     formatTaskTree({ tracking: true, roots: revokedProxy() } as unknown as TaskTree),
     unreadable,
+  );
+});
+
+Deno.test("formatTaskTree() keeps one line per node whatever the kinds and states hold", () => {
+  const odd = task("n", "run\u2028ning", 1);
+  (odd as { kind: string }).kind = "ta\nsk";
+  assert.equal(
+    formatTaskTree({ tracking: true, roots: [odd] }),
+    '"ta\\nsk" "n" "run\\u2028ning" 1 ms',
   );
 });
 
