@@ -155,6 +155,65 @@ Deno.test("Slots let go of items that leave in any order, thousands at a time", 
   );
 });
 
+Deno.test("Slots keep order across chunk boundaries through bursts of adds and removals", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 5_000 }),
+      fc.array(
+        fc.record({
+          adds: fc.nat({ max: 3_000 }),
+          removes: fc.nat({ max: 3_000 }),
+          order: fc.nat({ max: 2 }),
+          seed: fc.nat(),
+        }),
+        { minLength: 1, maxLength: 6 },
+      ),
+      (limit, bursts) => {
+        const keys = new Map<number, number>();
+        const slots = new Slots<number>(limit, {
+          get: (item) => keys.get(item) ?? -1,
+          set: (item, key) => void keys.set(item, key),
+        });
+        // The model: each list in the order its items joined it.
+        const running: number[] = [];
+        const waiting: number[] = [];
+        let next = 0;
+        for (const { adds, removes, order, seed } of bursts) {
+          for (let i = 0; i < adds; i++) {
+            (slots.add(next) ? running : waiting).push(next);
+            next++;
+          }
+          slots.check();
+          // In start order (as tasks mostly finish), newest first, or scattered.
+          let pick = seed;
+          for (let i = 0; i < removes && running.length + waiting.length > 0; i++) {
+            const live = waiting.length + running.length;
+            pick = (pick * 1_103_515_245 + 12_345) % 2 ** 31;
+            const at = order === 0 ? 0 : order === 1 ? live - 1 : pick % live;
+            const list = at < running.length ? running : waiting;
+            const [item] = list.splice(at < running.length ? at : at - running.length, 1);
+            if (slots.remove(item!)) {
+              const promoted = waiting.shift();
+              if (promoted !== undefined) running.push(promoted);
+              assert.equal(slots.promote(), promoted);
+            }
+            if (i % 257 === 0) slots.check();
+          }
+          slots.check();
+          assert.equal(slots.running, running.length);
+          assert.equal(slots.waiting, waiting.length);
+          assert.deepEqual(slots.items(), [...waiting, ...running]);
+        }
+      },
+    ),
+    {
+      numRuns: 40,
+      // A rebuild with a live count that fills whole chunks: 3 073 entries kept for 1 024 items.
+      examples: [[5_000, [{ adds: 3_073, removes: 2_049, order: 1, seed: 0 }]]],
+    },
+  );
+});
+
 Deno.test("StartQueue starts in order, each run only what was queued before it", async () => {
   const log: string[] = [];
   const queue: StartQueue<string> = new StartQueue<string>((item) => {
