@@ -379,12 +379,15 @@ export class Timeout {
     this.#unlink();
   }
 
-  // A cancellation caused by this scope's own deadline becomes a TimeoutError; one that an
-  // aborted parent also explains passes through, so the outer scope can report its own timeout.
+  // A cancellation caused by this scope's own deadline becomes a TimeoutError. Once the parent
+  // has aborted, a cancellation is the parent's: the call rejects with the parent's reason (as
+  // any call given a signal does, SPEC §1), so an outer scope can report its own timeout.
   #translate(error: unknown): unknown {
-    if (!this.#expired || (this.#parent !== undefined && aborted(this.#parent))) return error;
+    if (!this.#expired) return error;
     // Expired, so the signal is aborted and its reason is this scope's CancelledError.
     if (!isCancellation(error)) return error;
+    const parent = this.#parent;
+    if (parent !== undefined && aborted(parent)) return reasonOf(parent);
     return new TimeoutError("Timed out: the deadline of the timeout scope passed", {
       cause: error,
     });
@@ -408,7 +411,9 @@ export class Timeout {
  *   that cancellation;
  * - anything else passes through unchanged: a foreign error stays itself, and an outer scope's
  *   or the parent's cancellation stays a cancellation. So with nested scopes only the scope
- *   whose own deadline fired reports `TimeoutError`; equal deadlines fire outermost first.
+ *   whose own deadline fired reports `TimeoutError`; equal deadlines fire outermost first. A
+ *   cancellation once `options.signal` has aborted rejects with its reason, also when this
+ *   scope's deadline fired before.
  *
  * A body that throws synchronously makes the promise reject; it does not throw from
  * `timeout()`. `delay` `0` or negative aborts `scope.signal` before the body is called;
