@@ -406,7 +406,7 @@ Deno.test("timeout() in nested scopes with equal deadlines reports the outer sco
   assert.deepEqual(scopes.map((s) => s.expired()), [true, false]);
 });
 
-Deno.test("timeout() in nested scopes passes the inner TimeoutError through an outer scope that expires later", async () => {
+Deno.test("timeout() in nested scopes: an inner scope that ignores its deadline past the outer one times out at the outer", async () => {
   using time = fakeTime();
   const scopes: Timeout[] = [];
   const call = watch(timeout(50, (o) => {
