@@ -11,6 +11,8 @@
 //
 // A group whose body returned a promise holds back the tasks queued since its body began until
 // the promise's reaction has had its turn (see `postpone()`); tasks queued before are not held.
+// What settles in a run cut short so is told after the run that starts the held tasks: they
+// were due to start, and start even if a task before them failed at its start.
 //
 // Invariant (checked by `check()`): `length` counts the items between `head` (an index into
 // the first chunk) and the end of the last chunk; chunks hold at most CHUNK items; `pushed`
@@ -97,8 +99,13 @@ export class StartQueue<I> {
     // Only the items queued before this run (and before a barrier): later ones wait for the
     // next microtask, scheduled at the end of this run, so after any reaction queued by now.
     let count = this.#length;
+    // Whether a barrier holds back items that were due: they start in the next run, and what
+    // settles in this one is told only after that run, as one run would have told it.
+    let held = false;
     if (this.#barrier !== undefined) {
-      count = Math.max(0, Math.min(count, this.#barrier - (this.#pushed - this.#length)));
+      const before = Math.max(0, this.#barrier - (this.#pushed - this.#length));
+      held = before < count;
+      if (held) count = before;
       this.#barrier = undefined;
     }
     try {
@@ -108,7 +115,7 @@ export class StartQueue<I> {
       this.#running = false;
       if (this.#length > 0 && !this.#scheduled) this.#schedule();
       const settled = this.#settled;
-      if (settled.length > 0) {
+      if (settled.length > 0 && !held) {
         this.#settled = [];
         for (const item of settled) this.#tell(item);
       }

@@ -265,6 +265,23 @@ Deno.test("StartQueue.postpone() moves what was queued since the mark behind the
   assert.deepEqual(log.slice(4), ["next", "next reaction"]);
 });
 
+Deno.test("StartQueue tells what settled in a run cut short by postpone() only after the held items started", async () => {
+  const log: string[] = [];
+  const queue: StartQueue<string> = new StartQueue<string>((item) => {
+    log.push(`start ${item}`);
+    if (item === "fails") queue.defer(item);
+  }, (item) => log.push(`told ${item}`));
+  queue.push("fails");
+  const mark = queue.mark;
+  queue.push("held");
+  const reaction = Promise.resolve().then(() => log.push("reaction"));
+  queue.postpone(mark);
+  await reaction;
+  await flush();
+  assert.deepEqual(log, ["start fails", "reaction", "start held", "told fails"]);
+  queue.check();
+});
+
 Deno.test("Timer fires equal deadlines in the order they were set, keeping the heap straight", async () => {
   using time = fakeTime();
   const fired: number[] = [];

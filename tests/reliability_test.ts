@@ -465,6 +465,30 @@ Deno.test("A task group holds back only its own tasks: one created before it sta
   assert.deepEqual(log, ["earlier task", "body resumed", "child"]);
 });
 
+Deno.test("A task due to start in a group's held-back tasks starts although a task before it failed at its start", async () => {
+  const log: string[] = [];
+  const error = await rejection(
+    taskGroup(async (tg) => {
+      await null;
+      tg.createTask(() => {
+        log.push("x starts");
+        throw new Error("x");
+      });
+      // A nested group linked to the outer one: its task was due when x failed.
+      await taskGroup(async (inner) => {
+        inner.createTask((signal) => {
+          log.push(`y starts, aborted: ${signal.aborted}`);
+        });
+        await sleep(10, { signal: inner.signal });
+      }, { signal: tg.signal });
+    }),
+    "the group",
+  );
+  assert.ok(error instanceof ExceptionGroup, `expected an ExceptionGroup: ${error}`);
+  assert.deepEqual(error.errors.map((e) => (e as Error).message), ["x"]);
+  assert.deepEqual(log, ["x starts", "y starts, aborted: false"]);
+});
+
 Deno.test("An async body that throws before its first await holds back its own tasks, not earlier ones", async () => {
   const log: string[] = [];
   createTask(() => {
