@@ -258,7 +258,10 @@ export function format(tree: TaskTree, maxChildren: number): string {
   const pushAll = (nodes: readonly unknown[], depth: number, indent: string) => {
     const shown = Math.min(nodes.length, maxChildren);
     const items: unknown[] = nodes.slice(0, shown);
-    if (nodes.length > shown) items.push(new Line(hidden(nodes.slice(shown))));
+    const notRead = unread.get(nodes as unknown[]) ?? 0;
+    if (nodes.length > shown || notRead > 0) {
+      items.push(new Line(hidden(nodes.slice(shown), notRead)));
+    }
     const deeper = depth <= INDENTED_LEVELS;
     for (let i = items.length - 1; i >= 0; i--) {
       const last = i === items.length - 1;
@@ -361,15 +364,23 @@ function listOf(value: unknown): unknown[] | undefined {
     return undefined;
   }
   const items: unknown[] = [];
-  for (let i = 0; i < length; i++) {
+  const read = Math.min(length, MAX_READ);
+  for (let i = 0; i < read; i++) {
     try {
       items.push(value[i]);
     } catch {
       items.push(lost);
     }
   }
+  if (length > read) unread.set(items, length - read);
   return items;
 }
+
+// The most items of one list that are read: a list claiming a length of 2^32 - 1 (a proxy, a
+// sparse array) would take minutes. Those past it are counted, not read.
+const MAX_READ = 1_000_000;
+// How many items of a list were not read, for the lists cut at MAX_READ.
+const unread = new WeakMap<unknown[], number>();
 
 // The state of a hidden node, read alone: the rest of it is not shown.
 function hiddenState(node: unknown): unknown {
@@ -381,14 +392,15 @@ function hiddenState(node: unknown): unknown {
   }
 }
 
-function hidden(nodes: readonly unknown[]): string {
+function hidden(nodes: readonly unknown[], notRead: number): string {
   const states = new Map<string, number>();
   for (const node of nodes) {
     const state = text(hiddenState(node));
     states.set(state, (states.get(state) ?? 0) + 1);
   }
+  if (notRead > 0) states.set("not read", notRead);
   const counts = [...states].map(([state, n]) => `${n} ${state}`).join(", ");
-  return `… ${nodes.length} more (${counts})`;
+  return `… ${nodes.length + notRead} more (${counts})`;
 }
 
 function label(node: Fields): string {

@@ -661,3 +661,17 @@ Deno.test("captureTaskTree() and formatTaskTree() handle 20 000 levels of nestin
     await top;
   });
 });
+
+Deno.test("formatTaskTree() reads at most a million children of a node that claims 2^32 - 1 of them", () => {
+  const children = new Proxy([], {
+    get: (target, key) => key === "length" ? 2 ** 32 - 1 : Reflect.get(target, key),
+  });
+  const text = formatTaskTree(
+    {
+      tracking: true,
+      roots: [{ kind: "task", name: "p", state: "pending", age: 1, children }],
+    } as never,
+  );
+  const lines = text.split("\n");
+  assert.equal(lines.at(-1), "└─ … 4294967275 more (999980 undefined, 4293967295 not read)");
+});
